@@ -1,0 +1,81 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
+import { loadConfig, projectRoot } from '@relais/config';
+import { DataSource } from 'typeorm';
+
+import type { CliContext, CommandRegistration } from '../cli-context.js';
+import { migrate } from './database.command.js';
+
+const PROCESSES = [
+  { name: 'api', script: 'dist/apps/api/src/main.js' },
+  { name: 'worker', script: 'dist/apps/worker/src/main.js' },
+];
+
+async function seed(context: CliContext): Promise<void> {
+  const app = await context.get();
+  const recorder = app.get(AuditRecorder);
+  await app.get(DataSource).transaction((manager) =>
+    recorder.record(manager, { action: AuditAction.DemoDataSeeded, actor: { type: AuditActorType.System } }),
+  );
+}
+
+async function waitUntilReady(url: string, children: ChildProcess[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (children.some((child) => child.exitCode !== null)) throw new Error('a process stopped during start-up');
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+}
+
+export const demoCommands: CommandRegistration = (program, context) => {
+  program
+    .command('demo')
+    .description('Migrate, seed demo data and run the whole platform locally until Ctrl+C')
+    .action(async () => {
+      const config = loadConfig();
+      const root = projectRoot();
+      console.log('Preparing the database…');
+      await migrate(config.DATABASE_URL);
+      await seed(context);
+      await context.close();
+
+      const logDir = join(root, 'var', 'log');
+      mkdirSync(logDir, { recursive: true });
+      const children = PROCESSES.map(({ name, script }) => {
+        const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
+        const child = spawn(process.execPath, [join(root, script)], { cwd: root, env: process.env });
+        child.stdout.pipe(log);
+        child.stderr.pipe(log);
+        child.stderr.pipe(process.stderr);
+        return child;
+      });
+      const stop = () => children.forEach((child) => child.exitCode === null && child.kill('SIGTERM'));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+
+      try {
+        await waitUntilReady(`http://127.0.0.1:${config.PORT}/health/ready`, children);
+      } catch (error) {
+        stop();
+        throw new Error(`Relais did not start (${(error as Error).message}); see ${logDir}`);
+      }
+      console.log(`
+Relais is running (logs in ${logDir}). Ctrl+C stops everything.
+
+  Console            ${config.ISSUER}/
+  API documentation  ${config.ISSUER}/api/docs
+  Readiness          ${config.ISSUER}/health/ready
+  Audit journal      npm run cli -- audit:verify
+`);
+      await Promise.all(children.map((child) => new Promise((resolve) => child.once('exit', resolve))));
+    });
+};

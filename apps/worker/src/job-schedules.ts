@@ -1,0 +1,22 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
+import { AuditJob, QueueName } from '@relais/queue';
+import type { Queue } from 'bullmq';
+
+/** Periodic jobs; upserting a scheduler is idempotent, so every worker may do it at start. */
+@Injectable()
+export class JobSchedules implements OnApplicationBootstrap {
+  constructor(
+    @InjectQueue(QueueName.Audit) private readonly auditQueue: Queue,
+    @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.auditQueue.upsertJobScheduler(
+      'audit-seal',
+      { every: this.config.AUDIT_SEAL_INTERVAL_MS },
+      { name: AuditJob.Seal, opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 } },
+    );
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '@relais/audit';
+import { RelaisConfigModule } from '@relais/config';
+import { DatabaseModule } from '@relais/database';
+import { LoggerModule } from '@relais/logger';
+import { QueueModule } from '@relais/queue';
+
+import { AuditProcessor } from './processors/audit.processor.js';
+import { JobSchedules } from './job-schedules.js';
+
+/** The worker: same libraries as the api, BullMQ processors instead of HTTP. */
+@Module({
+  imports: [RelaisConfigModule, LoggerModule, DatabaseModule, QueueModule, AuditModule],
+  providers: [AuditProcessor, JobSchedules],
+})
+export class WorkerModule {}

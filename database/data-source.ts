@@ -1,0 +1,14 @@
+import 'reflect-metadata';
+
+import { AuditJournalEntry, AuditOutboxEntry } from '@relais/audit';
+import { connectionOptions } from '@relais/database';
+import { DataSource } from 'typeorm';
+
+import { migrations } from './migrations/index.js';
+
+/** Every entity of every domain library; the Nest apps load theirs through forFeature instead. */
+export const entities = [AuditOutboxEntry, AuditJournalEntry];
+
+export function createDataSource(url: string): DataSource {
+  return new DataSource({ ...connectionOptions(url, 2), entities, migrations, migrationsTransactionMode: 'each' });
+}

@@ -1,0 +1,29 @@
+/** Jest in ESM mode (run through `node --experimental-vm-modules`), TypeScript through SWC. */
+const swc = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2024',
+    keepClassNames: true,
+  },
+  module: { type: 'es6' },
+  sourceMaps: 'inline',
+};
+
+const aliases = ['config', 'database', 'audit', 'queue', 'logger', 'exceptions', 'health', 'web', 'testing'];
+
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  moduleNameMapper: {
+    ...Object.fromEntries(aliases.map((name) => [`^@relais/${name}$`, `<rootDir>/libs/${name}/src/index.ts`])),
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testMatch: ['<rootDir>/{apps,libs,database}/**/*.spec.ts', '<rootDir>/{apps,libs}/**/*.e2e-spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
+  testTimeout: 30_000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+import { entryHash, GENESIS_HASH } from './entry-hash.js';
+
+export type ChainBreak =
+  | { seq: string; reason: 'gap'; expectedSeq: string }
+  | { seq: string; reason: 'prev_hash_mismatch' | 'hash_mismatch' };
+
+export interface ChainVerification {
+  ok: boolean;
+  checked: number;
+  lastSeq: string | null;
+  lastHash: string;
+  firstBroken: ChainBreak | null;
+}
+
+const PAGE = 10_000;
+
+/** Walks the journal in order and names the first entry whose link or content does not match. */
+@Injectable()
+export class AuditChainVerifier {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async count(): Promise<number> {
+    const [{ count }] = await this.dataSource.query('SELECT count(*)::int AS count FROM audit_journal');
+    return count;
+  }
+
+  async verify(onProgress?: (checked: number) => void): Promise<ChainVerification> {
+    let expectedSeq = 1n;
+    let prevHash = GENESIS_HASH;
+    let checked = 0;
+    for (;;) {
+      const rows = await this.dataSource.query(
+        `SELECT seq, event_id, occurred_at, actor_type, actor_id, structure_id, citizen_id, mandate_id,
+                action, details, prev_hash, hash
+           FROM audit_journal WHERE seq >= $1 ORDER BY seq LIMIT $2`,
+        [expectedSeq.toString(), PAGE],
+      );
+      for (const row of rows) {
+        const broken = this.check(row, expectedSeq, prevHash);
+        if (broken) return { ok: false, checked, lastSeq: row.seq, lastHash: prevHash, firstBroken: broken };
+        prevHash = row.hash;
+        expectedSeq += 1n;
+        checked += 1;
+      }
+      onProgress?.(checked);
+      if (rows.length < PAGE) break;
+    }
+    const lastSeq = checked === 0 ? null : (expectedSeq - 1n).toString();
+    return { ok: true, checked, lastSeq, lastHash: prevHash, firstBroken: null };
+  }
+
+  private check(row: Record<string, any>, expectedSeq: bigint, prevHash: string): ChainBreak | null {
+    if (BigInt(row.seq) !== expectedSeq) return { seq: row.seq, reason: 'gap', expectedSeq: expectedSeq.toString() };
+    if (row.prev_hash !== prevHash) return { seq: row.seq, reason: 'prev_hash_mismatch' };
+    const recomputed = entryHash({
+      seq: row.seq,
+      eventId: row.event_id,
+      occurredAt: row.occurred_at,
+      actorType: row.actor_type,
+      actorId: row.actor_id,
+      structureId: row.structure_id,
+      citizenId: row.citizen_id,
+      mandateId: row.mandate_id,
+      action: row.action,
+      details: row.details,
+      prevHash: row.prev_hash,
+    });
+    return recomputed === row.hash ? null : { seq: row.seq, reason: 'hash_mismatch' };
+  }
+}

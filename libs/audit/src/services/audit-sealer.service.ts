@@ -1,0 +1,124 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
+import { DataSource, type EntityManager } from 'typeorm';
+
+import { entryHash, GENESIS_HASH, type ChainedEntry } from './entry-hash.js';
+
+/** Two-key advisory lock that serialises sealers across every worker process. */
+const SEALER_LOCK = [7262, 1] as const;
+
+interface OutboxRow {
+  id: string;
+  occurred_at: Date;
+  actor_type: string;
+  actor_id: string | null;
+  structure_id: string | null;
+  citizen_id: string | null;
+  mandate_id: string | null;
+  action: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Moves audit events from the outbox into the hash-chained journal, in one transaction per batch:
+ * the journal rows are inserted and the outbox rows deleted together, so a sealer killed at any
+ * point leaves every event either sealed once or still pending.
+ */
+@Injectable()
+export class AuditSealer {
+  private readonly logger = new Logger(AuditSealer.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
+  ) {}
+
+  /** Seals until the outbox holds nothing sealable; returns how many events were sealed. */
+  async sealPending(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const sealed = await this.sealBatch(this.config.AUDIT_SEAL_BATCH_SIZE);
+      total += sealed ?? 0;
+      if (sealed === null || sealed < this.config.AUDIT_SEAL_BATCH_SIZE) break;
+    }
+    if (total > 0) this.logger.log({ sealed: total }, 'audit events sealed');
+    return total;
+  }
+
+  /** Seals one batch; null when another sealer holds the lock. */
+  async sealBatch(limit: number): Promise<number | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const [{ locked }] = await manager.query(
+        'SELECT pg_try_advisory_xact_lock($1, $2) AS locked',
+        [...SEALER_LOCK],
+      );
+      if (!locked) return null;
+      // Only rows whose writing transactions have all ended: a transaction still open with a
+      // lower id could otherwise commit after we sealed past it, and its event would be skipped.
+      const rows: OutboxRow[] = await manager.query(
+        `SELECT id, occurred_at, actor_type, actor_id, structure_id, citizen_id, mandate_id, action, details
+           FROM audit_outbox
+          WHERE xid < pg_snapshot_xmin(pg_current_snapshot())
+          ORDER BY id
+          LIMIT $1`,
+        [limit],
+      );
+      if (rows.length === 0) return 0;
+      const entries = await this.chain(manager, rows);
+      await this.insertJournal(manager, entries);
+      await manager.query('DELETE FROM audit_outbox WHERE id = ANY($1::bigint[])', [
+        rows.map((row) => row.id),
+      ]);
+      return rows.length;
+    });
+  }
+
+  private async chain(manager: EntityManager, rows: OutboxRow[]): Promise<(ChainedEntry & { hash: string })[]> {
+    const [last] = await manager.query('SELECT seq, hash FROM audit_journal ORDER BY seq DESC LIMIT 1');
+    let seq = BigInt(last?.seq ?? 0);
+    let prevHash: string = last?.hash ?? GENESIS_HASH;
+    return rows.map((row) => {
+      seq += 1n;
+      const entry: ChainedEntry = {
+        seq: seq.toString(),
+        eventId: row.id,
+        occurredAt: row.occurred_at,
+        actorType: row.actor_type,
+        actorId: row.actor_id,
+        structureId: row.structure_id,
+        citizenId: row.citizen_id,
+        mandateId: row.mandate_id,
+        action: row.action,
+        details: row.details,
+        prevHash,
+      };
+      prevHash = entryHash(entry);
+      return { ...entry, hash: prevHash };
+    });
+  }
+
+  private async insertJournal(manager: EntityManager, entries: (ChainedEntry & { hash: string })[]): Promise<void> {
+    const column = <T>(pick: (entry: ChainedEntry & { hash: string }) => T) => entries.map(pick);
+    await manager.query(
+      `INSERT INTO audit_journal
+         (seq, event_id, occurred_at, actor_type, actor_id, structure_id, citizen_id, mandate_id,
+          action, details, prev_hash, hash)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[],
+                            $6::uuid[], $7::uuid[], $8::uuid[], $9::text[], $10::jsonb[], $11::text[], $12::text[])`,
+      [
+        column((e) => e.seq),
+        column((e) => e.eventId),
+        column((e) => e.occurredAt.toISOString()),
+        column((e) => e.actorType),
+        column((e) => e.actorId),
+        column((e) => e.structureId),
+        column((e) => e.citizenId),
+        column((e) => e.mandateId),
+        column((e) => e.action),
+        column((e) => JSON.stringify(e.details)),
+        column((e) => e.prevHash),
+        column((e) => e.hash),
+      ],
+    );
+  }
+}

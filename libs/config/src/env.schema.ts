@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/** A boolean read from the environment: only "true" and "false" are accepted. */
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true');
+
+const url = (protocols: string[]) =>
+  z.string().refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
+    message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+  });
+
+/**
+ * Every setting Relais reads, with its default and what it is for. The env-var table in
+ * docs/env-vars.md is generated from this object (`npm run docs:env`); `sensitive` ones are
+ * never printed.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'test', 'production'])
+    .default('development')
+    .describe('Runtime mode; production turns on secure cookies and hides diagnostics.'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000).describe('HTTP port of the api.'),
+  ISSUER: url(['http:', 'https:'])
+    .default('http://localhost:3000')
+    .describe('Public base URL of the api, as browsers and public services reach it.'),
+  DATABASE_URL: url(['postgres:', 'postgresql:'])
+    .default('postgres://postgres@127.0.0.1:5432/relais')
+    .describe('PostgreSQL connection URL; the database is created if it does not exist.')
+    .meta({ sensitive: true }),
+  DATABASE_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(10)
+    .describe('Maximum PostgreSQL connections per process.'),
+  REDIS_URL: url(['redis:', 'rediss:'])
+    .default('redis://127.0.0.1:6379')
+    .describe('Redis connection URL (queues, and later sessions and OIDC state).')
+    .meta({ sensitive: true }),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/i, 'letters, digits, "-" and "_" only')
+    .default('relais')
+    .describe('Prefix of every Redis key, so several environments can share one Redis.'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('Minimum level of the JSON logs written to stdout.'),
+  AUDIT_SEAL_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(3_600_000)
+    .default(1000)
+    .describe('How often the worker seals pending audit events into the journal.'),
+  AUDIT_SEAL_BATCH_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(50_000)
+    .default(5000)
+    .describe('How many audit events one sealing transaction takes at most.'),
+  SHOW_STATE_BRAND: flag(false).describe(
+    'Show the "République Française" brand block: only for State services allowed to use it.',
+  ),
+});
+
+export type RelaisConfig = Readonly<z.infer<typeof envSchema>>;

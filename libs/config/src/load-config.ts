@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+import { envSchema, type RelaisConfig } from './env.schema.js';
+import { InvalidConfigurationError } from './invalid-configuration.error.js';
+
+/** Validates the environment once; the result is frozen. Throws naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): RelaisConfig {
+  const relevant = Object.fromEntries(
+    Object.keys(envSchema.shape).map((name) => [name, env[name] === '' ? undefined : env[name]]),
+  );
+  const parsed = envSchema.safeParse(relevant);
+  if (!parsed.success) {
+    throw new InvalidConfigurationError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  return Object.freeze(parsed.data);
+}
+
+export interface EnvVarDoc {
+  name: string;
+  description: string;
+  defaultValue: string;
+  sensitive: boolean;
+}
+
+/** Describes every setting, for the generated docs/env-vars.md. */
+export function describeEnvVars(): EnvVarDoc[] {
+  return Object.entries(envSchema.shape).map(([name, schema]) => {
+    const meta = (z.globalRegistry.get(schema) ?? {}) as { description?: string; sensitive?: boolean };
+    const parsed = schema.safeParse(undefined);
+    return {
+      name,
+      description: meta.description ?? schema.description ?? '',
+      defaultValue: parsed.success ? String(parsed.data) : '(required)',
+      sensitive: meta.sensitive === true,
+    };
+  });
+}

@@ -1,0 +1,1 @@
+export const RELAIS_CONFIG = Symbol('RELAIS_CONFIG');

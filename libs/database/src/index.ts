@@ -1,0 +1,3 @@
+export * from './connection-options.js';
+export * from './database.module.js';
+export * from './ensure-database.js';

@@ -1,0 +1,5 @@
+export * from './all-exceptions.filter.js';
+export * from './domain.exception.js';
+export * from './enums/error-code.enum.js';
+export * from './validation-failed.exception.js';
+export * from './validation.pipe.js';

@@ -1,0 +1,2 @@
+export * from './logger.module.js';
+export * from './redacted-paths.js';

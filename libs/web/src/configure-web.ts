@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { projectRoot, type RelaisConfig } from '@relais/config';
+import helmet from 'helmet';
+import nunjucks from 'nunjucks';
+
+/** Where the DSFR's compiled assets are served from (local copy, no CDN). */
+export const DSFR_PATH = '/dsfr';
+
+/**
+ * Server-rendered pages: nunjucks templates (autoescaped) from libs/web/views and the apps'
+ * own views folders, the DSFR assets, and strict security headers.
+ */
+export function configureWeb(app: NestExpressApplication, config: RelaisConfig, viewDirs: string[] = []): void {
+  const root = projectRoot();
+  const views = [...viewDirs, join(root, 'libs/web/views')];
+  const env = nunjucks.configure(views, {
+    autoescape: true,
+    throwOnUndefined: false,
+    noCache: config.NODE_ENV === 'development',
+    express: app.getHttpAdapter().getInstance(),
+  });
+  env.addGlobal('dsfrPath', DSFR_PATH);
+  env.addGlobal('showStateBrand', config.SHOW_STATE_BRAND);
+  app.setBaseViewsDir(views);
+  app.setViewEngine('njk');
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          objectSrc: ["'none'"],
+          upgradeInsecureRequests: config.ISSUER.startsWith('https:') ? [] : null,
+        },
+      },
+      strictTransportSecurity: config.ISSUER.startsWith('https:'),
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
+  app.useStaticAssets(join(root, 'node_modules/@gouvfr/dsfr/dist'), {
+    prefix: `${DSFR_PATH}/`,
+    maxAge: config.NODE_ENV === 'production' ? '7d' : 0,
+    index: false,
+  });
+  app.useStaticAssets(join(root, 'libs/web/public'), { prefix: '/static/', index: false });
+}
