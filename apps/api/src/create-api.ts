@@ -8,9 +8,8 @@ import { Logger } from 'nestjs-pino';
 
 import { ApiModule } from './api.module.js';
 
-/** Builds the api application (used by main.ts and by the tests), not yet listening. */
-export async function createApi(): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule, { bufferLogs: true, abortOnError: false });
+/** Everything the api sets up around its modules: logs, parsers, validation, pages, OpenAPI. */
+export function configureApi(app: NestExpressApplication): NestExpressApplication {
   const config = app.get<RelaisConfig>(RELAIS_CONFIG);
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.ISSUER.startsWith('https:') ? 1 : false);
@@ -27,4 +26,10 @@ export async function createApi(): Promise<NestExpressApplication> {
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi));
   app.enableShutdownHooks();
   return app;
+}
+
+/** Builds the api application (main.ts and the browser tests), not yet listening. */
+export async function createApi(): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule, { bufferLogs: true, abortOnError: false });
+  return configureApi(app);
 }

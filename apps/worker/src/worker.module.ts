@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AuditModule } from '@relais/audit';
 import { RelaisConfigModule } from '@relais/config';
 import { DatabaseModule } from '@relais/database';
@@ -13,4 +13,9 @@ import { JobSchedules } from './job-schedules.js';
   imports: [RelaisConfigModule, LoggerModule, DatabaseModule, QueueModule, AuditModule],
   providers: [AuditProcessor, JobSchedules],
 })
-export class WorkerModule {}
+export class WorkerModule implements OnApplicationShutdown {
+  /** Runs after every BullMQ worker closed: the job in progress finished, no new one was taken. */
+  onApplicationShutdown(signal?: string): void {
+    new Logger('Worker').log({ signal }, 'worker stopped');
+  }
+}

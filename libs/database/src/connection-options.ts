@@ -7,7 +7,9 @@ export function connectionOptions(url: string, poolSize = 10): DataSourceOptions
     url,
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    // Failed queries reach the caller and the exception filter; TypeORM's own logging would print
+    // parameters, which can hold personal data.
+    logging: false,
     extra: { max: poolSize, application_name: 'relais' },
   };
 }

@@ -15,9 +15,10 @@ export class RedisHealthIndicator {
   async pingCheck(key: string, timeoutMs = 1500) {
     const indicator = this.indicators.check(key);
     try {
-      const client = await this.queue.getBackend().client;
+      // Waiting for the client counts too: while Redis is down the connection never gets ready.
+      const roundTrip = async () => (await this.queue.getBackend().client).get('relais:health');
       await Promise.race([
-        client.get('relais:health'), // any round trip proves Redis answers
+        roundTrip(),
         new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
       ]);
       return indicator.up();

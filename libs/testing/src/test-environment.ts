@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 
-import pg from 'pg';
 import { dropDatabase } from '@relais/database';
 import { Redis } from 'ioredis';
+import pg from 'pg';
+
+import { createDataSource } from '../../../database/data-source.js';
 
 export interface TestEnvironment {
   /** A fresh, migrated database of its own. */
@@ -15,43 +17,74 @@ export interface TestEnvironment {
   dispose(): Promise<void>;
 }
 
+const TEMPLATE_LOCK = 7262_0001;
+
+function adminUrl(): string {
+  const url = new URL(process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/relais');
+  url.pathname = '/postgres';
+  return url.toString();
+}
+
+function databaseUrl(name: string): string {
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Builds the run's migrated template once, whichever suite (in whichever jest worker) asks first. */
+async function ensureTemplate(admin: pg.Client, run: string): Promise<string> {
+  const name = `relais_test_${run}_template`;
+  await admin.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
+  try {
+    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!found.rowCount) {
+      await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
+      const dataSource = await createDataSource(databaseUrl(name)).initialize();
+      try {
+        await dataSource.runMigrations();
+      } finally {
+        await dataSource.destroy();
+      }
+    }
+    return name;
+  } finally {
+    await admin.query('SELECT pg_advisory_unlock($1)', [TEMPLATE_LOCK]);
+  }
+}
+
 /**
  * Gives a test suite its own database (cloned from the run's migrated template) and its own
- * Redis prefix, and sets process.env so Nest modules under test use them.
+ * Redis prefix, and sets process.env so the Nest modules under test use them.
  */
 export async function createTestEnvironment(): Promise<TestEnvironment> {
-  const template = process.env.RELAIS_TEST_TEMPLATE_URL;
-  if (!template) throw new Error('RELAIS_TEST_TEMPLATE_URL is not set: run the tests through jest');
-  const suffix = randomBytes(5).toString('hex');
-  const url = new URL(template);
-  const templateName = url.pathname.slice(1);
-  url.pathname = `/relais_test_${suffix}`;
-  const admin = new URL(template);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
+  const run = process.env.RELAIS_TEST_RUN;
+  if (!run) throw new Error('RELAIS_TEST_RUN is not set: run the tests through jest (npm test)');
+  const name = `relais_test_${run}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl() });
+  await admin.connect();
   try {
-    await client.query(`CREATE DATABASE "relais_test_${suffix}" TEMPLATE "${templateName}"`);
+    const template = await ensureTemplate(admin, run);
+    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)} TEMPLATE ${admin.escapeIdentifier(template)}`);
   } finally {
-    await client.end();
+    await admin.end();
   }
   const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-  const redisPrefix = `relais-test-${suffix}`;
+  const redisPrefix = name.replaceAll('_', '-');
   const env = {
     NODE_ENV: 'test',
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: databaseUrl(name),
     REDIS_URL: redisUrl,
     REDIS_PREFIX: redisPrefix,
     LOG_LEVEL: process.env.LOG_LEVEL || 'silent',
   };
   Object.assign(process.env, env);
   return {
-    databaseUrl: url.toString(),
+    databaseUrl: env.DATABASE_URL,
     redisUrl,
     redisPrefix,
     env,
     async dispose() {
-      await dropDatabase(url.toString());
+      await dropDatabase(env.DATABASE_URL);
       const redis = new Redis(redisUrl);
       try {
         const keys = await redis.keys(`${redisPrefix}:*`);

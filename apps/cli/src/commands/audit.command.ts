@@ -15,11 +15,15 @@ export const auditCommands: CommandRegistration = (program, context) => {
       const result = await verifier.verify((checked) => bar.update(checked));
       bar.stop();
       if (result.ok) {
-        console.log(`OK: ${result.checked} entries, chain intact; last seq ${result.lastSeq ?? '-'} hash ${result.lastHash}`);
+        console.log(
+          `OK: ${result.checked} entries, chain intact; last seq ${result.lastSeq ?? '-'} hash ${result.lastHash}`,
+        );
         return;
       }
       const broken = result.firstBroken!;
-      console.error(`BROKEN at seq ${broken.seq}: ${broken.reason}${'expectedSeq' in broken ? ` (expected seq ${broken.expectedSeq})` : ''}`);
+      console.error(
+        `BROKEN at seq ${broken.seq}: ${broken.reason}${'expectedSeq' in broken ? ` (expected seq ${broken.expectedSeq})` : ''}`,
+      );
       console.error(`${result.checked} entries before it are intact.`);
       process.exitCode = 1;
     });

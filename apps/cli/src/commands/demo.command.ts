@@ -17,9 +17,11 @@ const PROCESSES = [
 async function seed(context: CliContext): Promise<void> {
   const app = await context.get();
   const recorder = app.get(AuditRecorder);
-  await app.get(DataSource).transaction((manager) =>
-    recorder.record(manager, { action: AuditAction.DemoDataSeeded, actor: { type: AuditActorType.System } }),
-  );
+  await app
+    .get(DataSource)
+    .transaction((manager) =>
+      recorder.record(manager, { action: AuditAction.DemoDataSeeded, actor: { type: AuditActorType.System } }),
+    );
 }
 
 async function waitUntilReady(url: string, children: ChildProcess[], timeoutMs = 60_000): Promise<void> {
@@ -66,7 +68,7 @@ export const demoCommands: CommandRegistration = (program, context) => {
         await waitUntilReady(`http://127.0.0.1:${config.PORT}/health/ready`, children);
       } catch (error) {
         stop();
-        throw new Error(`Relais did not start (${(error as Error).message}); see ${logDir}`);
+        throw new Error(`Relais did not start (${(error as Error).message}); see ${logDir}`, { cause: error });
       }
       console.log(`
 Relais is running (logs in ${logDir}). Ctrl+C stops everything.

@@ -4,8 +4,23 @@ import { DataSource } from 'typeorm';
 import { entryHash, GENESIS_HASH } from './entry-hash.js';
 
 export type ChainBreak =
-  | { seq: string; reason: 'gap'; expectedSeq: string }
-  | { seq: string; reason: 'prev_hash_mismatch' | 'hash_mismatch' };
+  { seq: string; reason: 'gap'; expectedSeq: string } | { seq: string; reason: 'prev_hash_mismatch' | 'hash_mismatch' };
+
+/** An audit_journal row as PostgreSQL returns it. */
+interface JournalRow {
+  seq: string;
+  event_id: string;
+  occurred_at: Date;
+  actor_type: string;
+  actor_id: string | null;
+  structure_id: string | null;
+  citizen_id: string | null;
+  mandate_id: string | null;
+  action: string;
+  details: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+}
 
 export interface ChainVerification {
   ok: boolean;
@@ -32,7 +47,7 @@ export class AuditChainVerifier {
     let prevHash = GENESIS_HASH;
     let checked = 0;
     for (;;) {
-      const rows = await this.dataSource.query(
+      const rows: JournalRow[] = await this.dataSource.query(
         `SELECT seq, event_id, occurred_at, actor_type, actor_id, structure_id, citizen_id, mandate_id,
                 action, details, prev_hash, hash
            FROM audit_journal WHERE seq >= $1 ORDER BY seq LIMIT $2`,
@@ -52,7 +67,7 @@ export class AuditChainVerifier {
     return { ok: true, checked, lastSeq, lastHash: prevHash, firstBroken: null };
   }
 
-  private check(row: Record<string, any>, expectedSeq: bigint, prevHash: string): ChainBreak | null {
+  private check(row: JournalRow, expectedSeq: bigint, prevHash: string): ChainBreak | null {
     if (BigInt(row.seq) !== expectedSeq) return { seq: row.seq, reason: 'gap', expectedSeq: expectedSeq.toString() };
     if (row.prev_hash !== prevHash) return { seq: row.seq, reason: 'prev_hash_mismatch' };
     const recomputed = entryHash({

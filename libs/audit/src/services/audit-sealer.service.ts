@@ -48,10 +48,7 @@ export class AuditSealer {
   /** Seals one batch; null when another sealer holds the lock. */
   async sealBatch(limit: number): Promise<number | null> {
     return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query(
-        'SELECT pg_try_advisory_xact_lock($1, $2) AS locked',
-        [...SEALER_LOCK],
-      );
+      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1, $2) AS locked', [...SEALER_LOCK]);
       if (!locked) return null;
       // Only rows whose writing transactions have all ended: a transaction still open with a
       // lower id could otherwise commit after we sealed past it, and its event would be skipped.
@@ -66,9 +63,7 @@ export class AuditSealer {
       if (rows.length === 0) return 0;
       const entries = await this.chain(manager, rows);
       await this.insertJournal(manager, entries);
-      await manager.query('DELETE FROM audit_outbox WHERE id = ANY($1::bigint[])', [
-        rows.map((row) => row.id),
-      ]);
+      await manager.query('DELETE FROM audit_outbox WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
       return rows.length;
     });
   }

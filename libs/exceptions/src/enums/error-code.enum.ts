@@ -21,23 +21,56 @@ interface ErrorText {
 export function errorText(code: ErrorCode): ErrorText {
   switch (code) {
     case ErrorCode.ValidationFailed:
-      return { status: 400, title: 'Informations incorrectes', message: 'Certaines informations envoyées ne sont pas valides. Vérifiez-les puis réessayez.' };
+      return {
+        status: 400,
+        title: 'Informations incorrectes',
+        message: 'Certaines informations envoyées ne sont pas valides. Vérifiez-les puis réessayez.',
+      };
     case ErrorCode.MalformedRequest:
-      return { status: 400, title: 'Demande illisible', message: 'La demande envoyée est mal formée. Réessayez depuis la page précédente.' };
+      return {
+        status: 400,
+        title: 'Demande illisible',
+        message: 'La demande envoyée est mal formée. Réessayez depuis la page précédente.',
+      };
     case ErrorCode.PayloadTooLarge:
-      return { status: 413, title: 'Envoi trop volumineux', message: 'Les informations envoyées sont trop volumineuses.' };
+      return {
+        status: 413,
+        title: 'Envoi trop volumineux',
+        message: 'Les informations envoyées sont trop volumineuses.',
+      };
     case ErrorCode.NotFound:
-      return { status: 404, title: 'Page non trouvée', message: 'La page que vous cherchez n’existe pas ou a été déplacée.' };
+      return {
+        status: 404,
+        title: 'Page non trouvée',
+        message: 'La page que vous cherchez n’existe pas ou a été déplacée.',
+      };
     case ErrorCode.Unauthorized:
-      return { status: 401, title: 'Connexion nécessaire', message: 'Vous devez vous connecter pour accéder à cette page.' };
+      return {
+        status: 401,
+        title: 'Connexion nécessaire',
+        message: 'Vous devez vous connecter pour accéder à cette page.',
+      };
     case ErrorCode.Forbidden:
       return { status: 403, title: 'Accès refusé', message: 'Vous n’avez pas le droit d’accéder à cette page.' };
     case ErrorCode.TooManyRequests:
-      return { status: 429, title: 'Trop de tentatives', message: 'Vous avez fait trop de tentatives. Patientez quelques minutes puis réessayez.' };
+      return {
+        status: 429,
+        title: 'Trop de tentatives',
+        message: 'Vous avez fait trop de tentatives. Patientez quelques minutes puis réessayez.',
+      };
     case ErrorCode.ServiceUnavailable:
-      return { status: 503, title: 'Service momentanément indisponible', message: 'Le service est momentanément indisponible. Réessayez dans quelques minutes.' };
+      return {
+        status: 503,
+        title: 'Service momentanément indisponible',
+        message: 'Le service est momentanément indisponible. Réessayez dans quelques minutes.',
+      };
     case ErrorCode.Internal:
-      return { status: 500, title: 'Erreur inattendue', message: 'Une erreur inattendue s’est produite. Réessayez plus tard ; si le problème continue, contactez le support.' };
+      return {
+        status: 500,
+        title: 'Erreur inattendue',
+        message:
+          'Une erreur inattendue s’est produite. Réessayez plus tard ; si le problème continue, contactez le support.',
+      };
   }
 }
 
