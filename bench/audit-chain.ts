@@ -55,8 +55,12 @@ try {
   if (!result.ok) throw new Error('chain verification failed');
 
   console.log(`events:        ${events}`);
-  console.log(`sealing:       ${Math.round(events / sealSeconds)} events/s (${sealSeconds.toFixed(2)} s; target >= 5000)`);
-  console.log(`verification:  ${Math.round(events / verifySeconds)} entries/s (${verifySeconds.toFixed(2)} s; target >= 200000)`);
+  console.log(
+    `sealing:       ${Math.round(events / sealSeconds)} events/s (${sealSeconds.toFixed(2)} s; target >= 5000)`,
+  );
+  console.log(
+    `verification:  ${Math.round(events / verifySeconds)} entries/s (${verifySeconds.toFixed(2)} s; target >= 200000)`,
+  );
 } finally {
   await app.close();
   await dropDatabase(url.toString());

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-import { entryHash, GENESIS_HASH } from './entry-hash.js';
+import { entryHash, GENESIS_HASH, OCCURRED_AT_ISO } from './entry-hash.js';
 
 export type ChainBreak =
   { seq: string; reason: 'gap'; expectedSeq: string } | { seq: string; reason: 'prev_hash_mismatch' | 'hash_mismatch' };
@@ -10,7 +10,7 @@ export type ChainBreak =
 interface JournalRow {
   seq: string;
   event_id: string;
-  occurred_at: Date;
+  occurred_at: string;
   actor_type: string;
   actor_id: string | null;
   structure_id: string | null;
@@ -30,7 +30,7 @@ export interface ChainVerification {
   firstBroken: ChainBreak | null;
 }
 
-const PAGE = 10_000;
+const PAGE = 10_000n;
 
 /** Walks the journal in order and names the first entry whose link or content does not match. */
 @Injectable()
@@ -46,23 +46,33 @@ export class AuditChainVerifier {
     let expectedSeq = 1n;
     let prevHash = GENESIS_HASH;
     let checked = 0;
-    for (;;) {
-      const rows: JournalRow[] = await this.dataSource.query(
-        `SELECT seq, event_id, occurred_at, actor_type, actor_id, structure_id, citizen_id, mandate_id,
+    const [{ max }] = await this.dataSource.query('SELECT coalesce(max(seq), 0)::text AS max FROM audit_journal');
+    const last = BigInt(max);
+    // Pages are seq ranges, so the next one is fetched while this one is hashed.
+    const fetchPage = (from: bigint): Promise<JournalRow[]> =>
+      this.dataSource.query(
+        `SELECT seq, event_id, ${OCCURRED_AT_ISO}, actor_type, actor_id, structure_id, citizen_id, mandate_id,
                 action, details, prev_hash, hash
-           FROM audit_journal WHERE seq >= $1 ORDER BY seq LIMIT $2`,
-        [expectedSeq.toString(), PAGE],
+           FROM audit_journal WHERE seq >= $1 AND seq < $2 ORDER BY seq`,
+        [from.toString(), (from + PAGE).toString()],
       );
+    let next = fetchPage(1n);
+    for (let from = 1n; from <= last; from += PAGE) {
+      const rows = await next;
+      next = fetchPage(from + PAGE);
       for (const row of rows) {
         const broken = this.check(row, expectedSeq, prevHash);
-        if (broken) return { ok: false, checked, lastSeq: row.seq, lastHash: prevHash, firstBroken: broken };
+        if (broken) {
+          next.catch(() => undefined);
+          return { ok: false, checked, lastSeq: row.seq, lastHash: prevHash, firstBroken: broken };
+        }
         prevHash = row.hash;
         expectedSeq += 1n;
         checked += 1;
       }
       onProgress?.(checked);
-      if (rows.length < PAGE) break;
     }
+    await next;
     const lastSeq = checked === 0 ? null : (expectedSeq - 1n).toString();
     return { ok: true, checked, lastSeq, lastHash: prevHash, firstBroken: null };
   }

@@ -2,14 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { DataSource, type EntityManager } from 'typeorm';
 
-import { entryHash, GENESIS_HASH, type ChainedEntry } from './entry-hash.js';
+import { entryHash, GENESIS_HASH, OCCURRED_AT_ISO, type ChainedEntry } from './entry-hash.js';
 
 /** Two-key advisory lock that serialises sealers across every worker process. */
 const SEALER_LOCK = [7262, 1] as const;
 
 interface OutboxRow {
   id: string;
-  occurred_at: Date;
+  occurred_at: string;
   actor_type: string;
   actor_id: string | null;
   structure_id: string | null;
@@ -53,7 +53,7 @@ export class AuditSealer {
       // Only rows whose writing transactions have all ended: a transaction still open with a
       // lower id could otherwise commit after we sealed past it, and its event would be skipped.
       const rows: OutboxRow[] = await manager.query(
-        `SELECT id, occurred_at, actor_type, actor_id, structure_id, citizen_id, mandate_id, action, details
+        `SELECT id, ${OCCURRED_AT_ISO}, actor_type, actor_id, structure_id, citizen_id, mandate_id, action, details
            FROM audit_outbox
           WHERE xid < pg_snapshot_xmin(pg_current_snapshot())
           ORDER BY id
@@ -103,7 +103,7 @@ export class AuditSealer {
       [
         column((e) => e.seq),
         column((e) => e.eventId),
-        column((e) => e.occurredAt.toISOString()),
+        column((e) => e.occurredAt),
         column((e) => e.actorType),
         column((e) => e.actorId),
         column((e) => e.structureId),
