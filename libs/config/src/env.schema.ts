@@ -21,7 +21,7 @@ export const envSchema = z.object({
   NODE_ENV: z
     .enum(['development', 'test', 'production'])
     .default('development')
-    .describe('Runtime mode; production turns on secure cookies and hides diagnostics.'),
+    .describe('Runtime mode; development reloads templates on each request, production caches assets for 7 days.'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000).describe('HTTP port of the api.'),
   ISSUER: url(['http:', 'https:'])
     .default('http://localhost:3000')

@@ -2,8 +2,8 @@ import pg from 'pg';
 
 /** Creates the database named in `url` when it does not exist yet (connects to `postgres`). */
 export async function ensureDatabase(url: string): Promise<boolean> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
+  if (await databaseExists(url)) return false;
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new pg.Client({ connectionString: admin.toString() });
@@ -19,6 +19,20 @@ export async function ensureDatabase(url: string): Promise<boolean> {
     throw error;
   } finally {
     await client.end();
+  }
+}
+
+/** Connects to the database itself first, so a role without access to `postgres` works too. */
+async function databaseExists(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code === '3D000') return false; // invalid_catalog_name
+    throw error;
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 

@@ -26,7 +26,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const view = this.toView(exception);
     if (view.status >= 500) {
-      this.logger.error({ err: exception, path: request.path }, 'unexpected error');
+      // Type, message and stack only: driver errors carry values (e.g. PostgreSQL's `detail`).
+      const error = exception instanceof Error ? exception : new Error(String(exception));
+      this.logger.error(
+        { err: { type: error.name, message: error.message, stack: error.stack }, path: request.path },
+        'unexpected error',
+      );
     }
     if (response.headersSent) return;
     response.status(view.status);

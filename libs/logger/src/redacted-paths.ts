@@ -1,8 +1,10 @@
-/** Keys that may carry personal data or secrets, wherever they appear in a log line. */
+/**
+ * Keys that may carry personal data or secrets, at the top level and two levels down in a log
+ * line (pino has no deep wildcard). Logged objects should carry identifiers only anyway.
+ */
 const SENSITIVE_KEYS = [
   'password',
   'totp',
-  'code',
   'token',
   'secret',
   'email',
@@ -14,12 +16,12 @@ const SENSITIVE_KEYS = [
   'birthplace',
   'birthcountry',
   'address',
-  'name',
+  'full_name',
 ];
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
-  ...SENSITIVE_KEYS.flatMap((key) => [key, `*.${key}`]),
+  ...SENSITIVE_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
 ];

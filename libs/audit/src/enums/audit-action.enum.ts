@@ -4,7 +4,6 @@
  */
 export enum AuditAction {
   DemoDataSeeded = 'platform.demo_seeded',
-  AuditVerified = 'audit.verified',
 }
 
 export enum AuditActorType {
