@@ -1,0 +1,49 @@
+import { InvalidConfigurationError } from './invalid-configuration.error.js';
+import { describeEnvVars, loadConfig } from './load-config.js';
+
+describe('loadConfig', () => {
+  it('gives working developer defaults when nothing is set', () => {
+    expect(loadConfig({})).toMatchObject({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/relais',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PORT: 3000,
+      ISSUER: 'http://localhost:3000',
+      SHOW_STATE_BRAND: false,
+    });
+  });
+
+  it('reads and converts the values that are set, ignoring other variables', () => {
+    const config = loadConfig({ PORT: '8080', SHOW_STATE_BRAND: 'true', HOME: '/root' });
+    expect(config.PORT).toBe(8080);
+    expect(config.SHOW_STATE_BRAND).toBe(true);
+    expect(config).not.toHaveProperty('HOME');
+  });
+
+  it('returns a frozen object', () => {
+    expect(Object.isFrozen(loadConfig({}))).toBe(true);
+  });
+
+  it('names every malformed variable at once', () => {
+    const attempt = () => loadConfig({ PORT: 'trois-mille', DATABASE_URL: 'mysql://x/y', SHOW_STATE_BRAND: 'oui' });
+    expect(attempt).toThrow(InvalidConfigurationError);
+    try {
+      attempt();
+    } catch (error) {
+      const names = (error as InvalidConfigurationError).problems.map((problem) => problem.split(':')[0]);
+      expect(names.sort()).toEqual(['DATABASE_URL', 'PORT', 'SHOW_STATE_BRAND']);
+    }
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
+  });
+
+  it('describes every variable for the generated docs, with its default', () => {
+    const docs = describeEnvVars();
+    expect(docs.find((v) => v.name === 'PORT')).toEqual(
+      expect.objectContaining({ defaultValue: '3000', sensitive: false, description: expect.any(String) }),
+    );
+    expect(docs.find((v) => v.name === 'DATABASE_URL')?.sensitive).toBe(true);
+    expect(docs.every((v) => v.description.length > 0)).toBe(true);
+  });
+});
