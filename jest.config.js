@@ -10,7 +10,20 @@ const swc = {
   sourceMaps: 'inline',
 };
 
-const aliases = ['config', 'database', 'audit', 'queue', 'logger', 'exceptions', 'health', 'web', 'testing'];
+const aliases = [
+  'config',
+  'database',
+  'audit',
+  'queue',
+  'logger',
+  'exceptions',
+  'health',
+  'web',
+  'testing',
+  'structures',
+  'aides',
+  'auth',
+];
 
 export default {
   testEnvironment: 'node',

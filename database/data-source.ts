@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 
+import { Aide, Invitation, Membership } from '@relais/aides';
 import { AuditJournalEntry, AuditOutboxEntry } from '@relais/audit';
 import { connectionOptions } from '@relais/database';
+import { Structure } from '@relais/structures';
 import { DataSource } from 'typeorm';
 
 import { migrations } from './migrations/index.js';
 
 /** Every entity of every domain library; the Nest apps load theirs through forFeature instead. */
-export const entities = [AuditOutboxEntry, AuditJournalEntry];
+export const entities = [AuditOutboxEntry, AuditJournalEntry, Structure, Aide, Membership, Invitation];
 
 export function createDataSource(url: string): DataSource {
   return new DataSource({ ...connectionOptions(url, 2), entities, migrations, migrationsTransactionMode: 'each' });

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AidesModule } from '@relais/aides';
 import { AuditModule } from '@relais/audit';
 import { RelaisConfigModule } from '@relais/config';
 import { DatabaseModule } from '@relais/database';
+import { StructuresModule } from '@relais/structures';
 
 /** What operator commands may use: the domain libraries, no HTTP, no queue consumers. */
 @Module({
-  imports: [RelaisConfigModule, DatabaseModule, AuditModule],
+  imports: [RelaisConfigModule, DatabaseModule, AuditModule, StructuresModule, AidesModule],
 })
 export class CliModule {}

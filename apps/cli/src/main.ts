@@ -1,15 +1,25 @@
 import 'reflect-metadata';
 
+import { DomainException, ValidationFailedException } from '@relais/exceptions';
 import { Command } from 'commander';
 
 import { CliContext, type CommandRegistration } from './cli-context.js';
+import { aideCommands } from './commands/aide.command.js';
 import { auditCommands } from './commands/audit.command.js';
 import { databaseCommands } from './commands/database.command.js';
 import { demoCommands } from './commands/demo.command.js';
 import { docsCommands } from './commands/docs.command.js';
+import { structureCommands } from './commands/structure.command.js';
 
 /** Every operator command; a module adds its registration here. */
-const registrations: CommandRegistration[] = [databaseCommands, auditCommands, docsCommands, demoCommands];
+const registrations: CommandRegistration[] = [
+  databaseCommands,
+  auditCommands,
+  docsCommands,
+  demoCommands,
+  structureCommands,
+  aideCommands,
+];
 
 const context = new CliContext();
 const program = new Command('relais').description('Relais operator commands').showHelpAfterError();
@@ -18,7 +28,15 @@ registrations.forEach((register) => register(program, context));
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  console.error(`Error: ${(error as Error).message}`);
+  if (error instanceof DomainException) {
+    // What the operator reads is the French text, with each refused field when there are some.
+    console.error(`Erreur : ${error.userMessage}`);
+    if (error instanceof ValidationFailedException) {
+      error.fields.forEach(({ field, problems }) => console.error(`  ${field} : ${problems.join(' ')}`));
+    }
+  } else {
+    console.error(`Error: ${(error as Error).message}`);
+  }
   process.exitCode = 1;
 } finally {
   await context.close();

@@ -1,31 +1,13 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-import { projectRoot } from '@relais/config';
-import { createTestEnvironment, type TestEnvironment } from '@relais/testing';
+import { createTestEnvironment, runCli, type TestEnvironment } from '@relais/testing';
 import pg from 'pg';
-
-const CLI = join(projectRoot(), 'dist/apps/cli/src/main.js');
-const run = promisify(execFile);
 
 describe('operator CLI', () => {
   let env: TestEnvironment;
   let db: pg.Client;
 
-  const cli = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env.env } });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    }
-  };
+  const cli = (...args: string[]) => runCli(env, args);
 
   beforeAll(async () => {
-    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" first (npm test does)`);
     env = await createTestEnvironment();
     db = new pg.Client({ connectionString: env.databaseUrl });
     await db.connect();
@@ -42,9 +24,7 @@ describe('operator CLI', () => {
   });
 
   it('refuses to run with a malformed setting and names it', async () => {
-    const { code, stderr } = await run(process.execPath, [CLI, 'db:migrate'], {
-      env: { ...process.env, ...env.env, DATABASE_URL: 'pas-une-url' },
-    }).catch((error) => error);
+    const { code, stderr } = await runCli(env, ['db:migrate'], { DATABASE_URL: 'pas-une-url' });
     expect(code).toBe(1);
     expect(stderr).toContain('DATABASE_URL');
   });

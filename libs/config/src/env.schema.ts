@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** Publicly known, so refused in production (see loadConfig). */
+export const DEVELOPMENT_SECRETS_KEY = 'cmVsYWlzLWRldmVsb3BtZW50LWtleS1ub3QtcHJvZCE=';
+
 /** A boolean read from the environment: only "true" and "false" are accepted. */
 const flag = (fallback: boolean) =>
   z
@@ -64,6 +67,14 @@ export const envSchema = z.object({
     .max(50_000)
     .default(5000)
     .describe('How many audit events one sealing transaction takes at most.'),
+  SECRETS_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes encoded in base64')
+    .default(DEVELOPMENT_SECRETS_KEY)
+    .describe(
+      'Key (32 bytes, base64) encrypting secrets at rest, such as TOTP seeds. The default is for development only: production refuses it. Generate one with `openssl rand -base64 32`.',
+    )
+    .meta({ sensitive: true }),
   SHOW_STATE_BRAND: flag(false).describe(
     'Show the "République Française" brand block: only for State services allowed to use it.',
   ),

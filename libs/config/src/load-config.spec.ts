@@ -47,3 +47,9 @@ describe('loadConfig', () => {
     expect(docs.every((v) => v.description.length > 0)).toBe(true);
   });
 });
+
+describe('loadConfig in production', () => {
+  it('refuses the development secrets key', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SECRETS_KEY/);
+  });
+});

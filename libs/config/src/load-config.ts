@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { envSchema, type RelaisConfig } from './env.schema.js';
+import { DEVELOPMENT_SECRETS_KEY, envSchema, type RelaisConfig } from './env.schema.js';
 import { InvalidConfigurationError } from './invalid-configuration.error.js';
 
 /** Validates the environment once; the result is frozen. Throws naming every bad variable. */
@@ -13,6 +13,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new InvalidConfigurationError(
       parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
     );
+  }
+  if (parsed.data.NODE_ENV === 'production' && parsed.data.SECRETS_KEY === DEVELOPMENT_SECRETS_KEY) {
+    throw new InvalidConfigurationError(['SECRETS_KEY: the development key cannot be used in production']);
   }
   return Object.freeze(parsed.data);
 }

@@ -1,2 +1,3 @@
 export * from './test-environment.js';
 export * from './browser.js';
+export * from './run-cli.js';

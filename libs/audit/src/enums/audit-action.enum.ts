@@ -4,6 +4,24 @@
  */
 export enum AuditAction {
   DemoDataSeeded = 'platform.demo_seeded',
+  // Structures (operator)
+  StructureCreated = 'structure.created',
+  StructurePerimeterChanged = 'structure.perimeter_changed',
+  // Aides and memberships
+  AideInvited = 'aide.invited',
+  AideAccountActivated = 'aide.account_activated',
+  AideLoggedIn = 'aide.logged_in',
+  AideLoginFailed = 'aide.login_failed',
+  AideLockedOut = 'aide.locked_out',
+  AideLoggedOut = 'aide.logged_out',
+  AideStructureSwitched = 'aide.structure_switched',
+  AideStepUp = 'aide.step_up',
+  AideDeactivated = 'aide.deactivated',
+  AideReactivated = 'aide.reactivated',
+  AideTrainingValidated = 'aide.training_validated',
+  AideSecondFactorReset = 'aide.second_factor_reset',
+  AideDormancyWarned = 'aide.dormancy_warned',
+  AideDeactivatedForDormancy = 'aide.deactivated_for_dormancy',
 }
 
 export enum AuditActorType {

@@ -9,6 +9,21 @@ export enum ErrorCode {
   TooManyRequests = 'too_many_requests',
   ServiceUnavailable = 'service_unavailable',
   Internal = 'internal_error',
+  // Structures
+  InvalidSiret = 'invalid_siret',
+  StructureAlreadyExists = 'structure_already_exists',
+  StructureNotFound = 'structure_not_found',
+  UnknownProcedureArea = 'unknown_procedure_area',
+  // Aides, invitations and login
+  InvitationInvalid = 'invitation_invalid',
+  WeakPassword = 'weak_password',
+  InvalidTotpCode = 'invalid_totp_code',
+  InvalidCredentials = 'invalid_credentials',
+  AccountLocked = 'account_locked',
+  AideNotFound = 'aide_not_found',
+  AlreadyMember = 'already_member',
+  CsrfRejected = 'csrf_rejected',
+  StepUpRequired = 'step_up_required',
 }
 
 interface ErrorText {
@@ -63,6 +78,74 @@ export function errorText(code: ErrorCode): ErrorText {
         status: 503,
         title: 'Service momentanément indisponible',
         message: 'Le service est momentanément indisponible. Réessayez dans quelques minutes.',
+      };
+    case ErrorCode.InvalidSiret:
+      return {
+        status: 400,
+        title: 'SIRET invalide',
+        message: 'Le numéro SIRET doit comporter 14 chiffres et être valide. Vérifiez-le.',
+      };
+    case ErrorCode.StructureAlreadyExists:
+      return {
+        status: 409,
+        title: 'Structure déjà enregistrée',
+        message: 'Une structure avec ce numéro SIRET existe déjà.',
+      };
+    case ErrorCode.StructureNotFound:
+      return {
+        status: 404,
+        title: 'Structure introuvable',
+        message: 'Aucune structure ne correspond à ce numéro SIRET.',
+      };
+    case ErrorCode.UnknownProcedureArea:
+      return { status: 400, title: 'Démarche inconnue', message: 'Une des démarches indiquées n’existe pas.' };
+    case ErrorCode.InvitationInvalid:
+      return {
+        status: 410,
+        title: 'Lien d’invitation expiré ou déjà utilisé',
+        message:
+          'Ce lien d’invitation n’est plus valable. Demandez à votre responsable de structure de vous envoyer une nouvelle invitation.',
+      };
+    case ErrorCode.WeakPassword:
+      return {
+        status: 400,
+        title: 'Mot de passe trop faible',
+        message: 'Choisissez un mot de passe d’au moins 12 caractères, difficile à deviner.',
+      };
+    case ErrorCode.InvalidTotpCode:
+      return {
+        status: 400,
+        title: 'Code incorrect',
+        message: 'Le code à 6 chiffres est incorrect ou a déjà été utilisé. Attendez le code suivant puis réessayez.',
+      };
+    case ErrorCode.InvalidCredentials:
+      return {
+        status: 401,
+        title: 'Identifiants incorrects',
+        message: 'Adresse électronique ou mot de passe incorrect.',
+      };
+    case ErrorCode.AccountLocked:
+      return {
+        status: 429,
+        title: 'Compte temporairement bloqué',
+        message:
+          'Trop de tentatives de connexion. Réessayez dans 15 minutes ou contactez votre responsable de structure.',
+      };
+    case ErrorCode.AideNotFound:
+      return { status: 404, title: 'Aidant introuvable', message: 'Cet aidant n’existe pas dans votre structure.' };
+    case ErrorCode.AlreadyMember:
+      return { status: 409, title: 'Déjà membre', message: 'Cette personne fait déjà partie de la structure.' };
+    case ErrorCode.CsrfRejected:
+      return {
+        status: 403,
+        title: 'Formulaire expiré',
+        message: 'Ce formulaire a expiré. Rechargez la page puis recommencez.',
+      };
+    case ErrorCode.StepUpRequired:
+      return {
+        status: 401,
+        title: 'Confirmation nécessaire',
+        message: 'Pour cette action, saisissez de nouveau votre code à 6 chiffres.',
       };
     case ErrorCode.Internal:
       return {

@@ -1,0 +1,128 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
+import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
+import { DomainException, ErrorCode } from '@relais/exceptions';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
+
+import { Aide } from '../entities/aide.entity.js';
+import { Invitation } from '../entities/invitation.entity.js';
+import { Membership } from '../entities/membership.entity.js';
+import { MembershipRole } from '../enums/membership-role.enum.js';
+import { PasswordPolicy } from './password-policy.service.js';
+import { SecretBox } from './secret-box.service.js';
+import { hashToken, newToken } from './token.js';
+import { TotpService } from './totp.service.js';
+
+export const INVITATION_TTL_MS = 72 * 3600 * 1000;
+
+export interface InviteCommand {
+  structureId: string;
+  email: string;
+  role: MembershipRole;
+  givenName?: string;
+  familyName?: string;
+}
+
+export interface Actor {
+  type: AuditActorType;
+  id?: string | null;
+}
+
+export interface IssuedInvitation {
+  aideId: string;
+  link: string;
+  expiresAt: Date;
+}
+
+/** Invitations: who may join a structure, and the single-use link to set up the account. */
+@Injectable()
+export class InvitationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditRecorder,
+    private readonly passwords: PasswordPolicy,
+    private readonly totp: TotpService,
+    private readonly secrets: SecretBox,
+    @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
+  ) {}
+
+  /**
+   * Creates the account if the email is new, the membership, and a 72 h link; an older unused
+   * link for the same person stops working. Refuses someone already active in the structure.
+   */
+  async invite(command: InviteCommand, actor: Actor): Promise<IssuedInvitation> {
+    const email = command.email.trim().toLowerCase();
+    return this.dataSource.transaction(async (manager) => {
+      let aide = await manager
+        .getRepository(Aide)
+        .createQueryBuilder('a')
+        .where('lower(a.email) = :email', { email })
+        .setLock('pessimistic_write')
+        .getOne();
+      aide ??= await manager.save(
+        manager.create(Aide, { email, givenName: command.givenName ?? null, familyName: command.familyName ?? null }),
+      );
+      let membership = await manager.findOneBy(Membership, { aideId: aide.id, structureId: command.structureId });
+      if (membership?.active && aide.passwordHash) throw new DomainException(ErrorCode.AlreadyMember);
+      membership ??= await manager.save(
+        manager.create(Membership, { aideId: aide.id, structureId: command.structureId, role: command.role }),
+      );
+      await manager.update(Invitation, { aideId: aide.id, usedAt: IsNull() }, { usedAt: new Date() });
+      const { token, tokenHash } = newToken();
+      const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
+      await manager.insert(Invitation, { aideId: aide.id, structureId: command.structureId, tokenHash, expiresAt });
+      await this.audit.record(manager, {
+        action: AuditAction.AideInvited,
+        actor,
+        structureId: command.structureId,
+        details: {
+          aideId: aide.id,
+          membershipId: membership.id,
+          role: membership.role,
+          expiresAt: expiresAt.toISOString(),
+        },
+      });
+      return { aideId: aide.id, link: `${this.config.ISSUER}/invitation/${token}`, expiresAt };
+    });
+  }
+
+  /** The invitation and its aide, if the link is still valid (unused, not expired). */
+  async findValid(token: string, manager: EntityManager = this.dataSource.manager) {
+    const invitation = await manager.findOne(Invitation, {
+      where: { tokenHash: hashToken(token) },
+      lock: manager.queryRunner?.isTransactionActive ? { mode: 'pessimistic_write' } : undefined,
+    });
+    if (!invitation || invitation.usedAt || invitation.expiresAt.getTime() <= Date.now()) {
+      throw new DomainException(ErrorCode.InvitationInvalid);
+    }
+    const aide = await manager.findOneByOrFail(Aide, { id: invitation.aideId });
+    return { invitation, aide };
+  }
+
+  /**
+   * Sets the password and the second factor, in one transaction, only if the TOTP code proves
+   * the person's app holds the secret; the link is then used up.
+   */
+  async activate(token: string, password: string, totpSecret: string, code: string): Promise<Aide> {
+    return this.dataSource.transaction(async (manager) => {
+      const { invitation, aide } = await this.findValid(token, manager);
+      this.passwords.assertAcceptable(password, [aide.email, aide.givenName, aide.familyName]);
+      const step = await this.totp.verify(totpSecret, code);
+      if (step === null) throw new DomainException(ErrorCode.InvalidTotpCode);
+      aide.passwordHash = await this.passwords.hash(password);
+      aide.totpSecret = this.secrets.seal(totpSecret);
+      aide.totpLastStep = String(step);
+      aide.failedLogins = 0;
+      aide.lockedUntil = null;
+      await manager.save(aide);
+      await manager.update(Invitation, { id: invitation.id }, { usedAt: new Date() });
+      await this.audit.record(manager, {
+        action: AuditAction.AideAccountActivated,
+        actor: { type: AuditActorType.Aide, id: aide.id },
+        structureId: invitation.structureId,
+        details: { invitationId: invitation.id },
+      });
+      return aide;
+    });
+  }
+}
