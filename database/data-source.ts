@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-import { Aide, Invitation, Membership } from '@relais/aides';
+import { Aide, Invitation, Membership, Notification } from '@relais/aides';
 import { AuditJournalEntry, AuditOutboxEntry } from '@relais/audit';
 import { connectionOptions } from '@relais/database';
 import { Structure } from '@relais/structures';
@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { migrations } from './migrations/index.js';
 
 /** Every entity of every domain library; the Nest apps load theirs through forFeature instead. */
-export const entities = [AuditOutboxEntry, AuditJournalEntry, Structure, Aide, Membership, Invitation];
+export const entities = [AuditOutboxEntry, AuditJournalEntry, Structure, Aide, Membership, Invitation, Notification];
 
 export function createDataSource(url: string): DataSource {
   return new DataSource({ ...connectionOptions(url, 2), entities, migrations, migrationsTransactionMode: 'each' });

@@ -1,6 +1,12 @@
 import { AuditJournal1764000000000 } from './1764000000000-audit-journal.js';
 import { Structures1764100000000 } from './1764100000000-structures.js';
 import { Aides1764200000000 } from './1764200000000-aides.js';
+import { Notifications1764300000000 } from './1764300000000-notifications.js';
 
 /** Every migration, in order. Listed explicitly so the same list works from dist/ and in tests. */
-export const migrations = [AuditJournal1764000000000, Structures1764100000000, Aides1764200000000];
+export const migrations = [
+  AuditJournal1764000000000,
+  Structures1764100000000,
+  Aides1764200000000,
+  Notifications1764300000000,
+];

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuditModule } from '@relais/audit';
+import { AuthModule } from '@relais/auth';
 import { RelaisConfigModule } from '@relais/config';
 import { DatabaseModule } from '@relais/database';
 import { AllExceptionsFilter } from '@relais/exceptions';
@@ -8,11 +9,15 @@ import { HealthModule } from '@relais/health';
 import { LoggerModule } from '@relais/logger';
 import { QueueModule } from '@relais/queue';
 
+import { InvitationController } from './console/invitation.controller.js';
+import { LoginController } from './console/login.controller.js';
+import { SpaceController } from './console/space.controller.js';
+import { SupervisorController } from './console/supervisor.controller.js';
 import { HomeController } from './home/home.controller.js';
 
 @Module({
-  imports: [RelaisConfigModule, LoggerModule, DatabaseModule, QueueModule, AuditModule, HealthModule],
-  controllers: [HomeController],
+  imports: [RelaisConfigModule, LoggerModule, DatabaseModule, QueueModule, AuditModule, HealthModule, AuthModule],
+  controllers: [HomeController, LoginController, InvitationController, SpaceController, SupervisorController],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })
 export class ApiModule {}

@@ -1,14 +1,18 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
-import { AuditJob, QueueName } from '@relais/queue';
+import { AidesJob, AuditJob, QueueName } from '@relais/queue';
 import type { Queue } from 'bullmq';
+
+/** Every day at 03:00 (the worker's time zone). */
+export const DORMANCY_SCHEDULE = { pattern: '0 3 * * *' };
 
 /** Periodic jobs; upserting a scheduler is idempotent, so every worker may do it at start. */
 @Injectable()
 export class JobSchedules implements OnApplicationBootstrap {
   constructor(
     @InjectQueue(QueueName.Audit) private readonly auditQueue: Queue,
+    @InjectQueue(QueueName.Aides) private readonly aidesQueue: Queue,
     @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
   ) {}
 
@@ -18,5 +22,7 @@ export class JobSchedules implements OnApplicationBootstrap {
       { every: this.config.AUDIT_SEAL_INTERVAL_MS },
       { name: AuditJob.Seal, opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 } },
     );
+    // Idempotent job, so the queue's default retries (with backoff) are safe.
+    await this.aidesQueue.upsertJobScheduler('aides-dormancy', DORMANCY_SCHEDULE, { name: AidesJob.Dormancy });
   }
 }

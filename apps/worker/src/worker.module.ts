@@ -1,17 +1,19 @@
 import { Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { AidesModule } from '@relais/aides';
 import { AuditModule } from '@relais/audit';
 import { RelaisConfigModule } from '@relais/config';
 import { DatabaseModule } from '@relais/database';
 import { LoggerModule } from '@relais/logger';
 import { QueueModule } from '@relais/queue';
 
+import { AidesProcessor } from './processors/aides.processor.js';
 import { AuditProcessor } from './processors/audit.processor.js';
 import { JobSchedules } from './job-schedules.js';
 
 /** The worker: same libraries as the api, BullMQ processors instead of HTTP. */
 @Module({
-  imports: [RelaisConfigModule, LoggerModule, DatabaseModule, QueueModule, AuditModule],
-  providers: [AuditProcessor, JobSchedules],
+  imports: [RelaisConfigModule, LoggerModule, DatabaseModule, QueueModule, AuditModule, AidesModule],
+  providers: [AuditProcessor, AidesProcessor, JobSchedules],
 })
 export class WorkerModule implements OnApplicationShutdown {
   /** Runs after every BullMQ worker closed: the job in progress finished, no new one was taken. */

@@ -35,7 +35,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (response.headersSent) return;
     response.status(view.status);
-    if (wantsHtml(request)) {
+    if (wantsHtml(request) && exception instanceof DomainException && exception.redirectTo) {
+      response.redirect(303, exception.redirectTo);
+    } else if (wantsHtml(request)) {
       response.render('error.njk', { error: view, pageTitle: view.title });
     } else {
       response.json({ statusCode: view.status, code: view.code, message: view.message, details: view.details });

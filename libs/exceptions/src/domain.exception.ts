@@ -13,6 +13,8 @@ export class DomainException extends Error {
     readonly code: ErrorCode,
     readonly details?: unknown,
     userMessage?: string,
+    /** For browsers: send them there (303) instead of showing the error page, e.g. the login page. */
+    readonly redirectTo?: string,
   ) {
     const text = errorText(code);
     super(`${code}: ${userMessage ?? text.message}`);

@@ -1,9 +1,16 @@
 /** Every BullMQ queue; each has one processor in apps/worker/src/processors. */
 export enum QueueName {
   Audit = 'audit',
+  Aides = 'aides',
 }
 
 /** Job names of the audit queue. */
 export enum AuditJob {
   Seal = 'seal',
+}
+
+/** Job names of the aides queue. */
+export enum AidesJob {
+  /** Warns, then deactivates, accounts without a login for months (daily). */
+  Dormancy = 'dormancy',
 }

@@ -59,6 +59,26 @@ export class Authenticator {
     });
   }
 
+  /**
+   * After a supervisor reset the second factor: the aide, past the password step, enrols a new
+   * TOTP secret, proved by a code from their app, and is logged in.
+   */
+  async enrolSecondFactor(aideId: string, secret: string, code: string): Promise<void> {
+    const step = await this.totp.verify(secret, code);
+    if (step === null) throw new DomainException(ErrorCode.InvalidTotpCode);
+    await this.dataSource.transaction(async (manager) => {
+      const result = await manager.query(
+        `UPDATE aides SET totp_secret = $1, totp_last_step = $2, last_login_at = now(), dormancy_warned_at = NULL, failed_logins = 0
+          WHERE id = $3 AND active AND totp_secret IS NULL`,
+        [this.secrets.seal(secret), step, aideId],
+      );
+      if (result[1] !== 1) throw new DomainException(ErrorCode.InvalidCredentials);
+      const actor = { type: AuditActorType.Aide, id: aideId };
+      await this.audit.record(manager, { action: AuditAction.AideSecondFactorEnrolled, actor });
+      await this.audit.record(manager, { action: AuditAction.AideLoggedIn, actor, details: { amr: ['pwd', 'otp'] } });
+    });
+  }
+
   /** Step-up before a sensitive action after 15 minutes idle. */
   async stepUp(aideId: string, code: string, structureId: string): Promise<void> {
     await this.acceptCode(aideId, code, (manager, aide) =>

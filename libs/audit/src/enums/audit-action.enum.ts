@@ -20,6 +20,7 @@ export enum AuditAction {
   AideReactivated = 'aide.reactivated',
   AideTrainingValidated = 'aide.training_validated',
   AideSecondFactorReset = 'aide.second_factor_reset',
+  AideSecondFactorEnrolled = 'aide.second_factor_enrolled',
   AideDormancyWarned = 'aide.dormancy_warned',
   AideDeactivatedForDormancy = 'aide.deactivated_for_dormancy',
 }

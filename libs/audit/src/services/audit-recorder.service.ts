@@ -22,20 +22,33 @@ export interface AuditEvent {
 @Injectable()
 export class AuditRecorder {
   async record(manager: EntityManager, event: AuditEvent): Promise<void> {
-    if (!manager.queryRunner?.isTransactionActive) throw new AuditOutsideTransactionError(event.action);
+    await this.recordMany(manager, [event]);
+  }
+
+  /** Several events in one INSERT, in the order given: for jobs that change rows set by set. */
+  async recordMany(manager: EntityManager, events: readonly AuditEvent[]): Promise<void> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new AuditOutsideTransactionError(events[0]?.action ?? 'batch');
+    }
+    if (events.length === 0) return;
     await manager.query(
       `INSERT INTO audit_outbox
          (occurred_at, actor_type, actor_id, structure_id, citizen_id, mandate_id, action, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+       SELECT occurred_at, actor_type, actor_id, structure_id, citizen_id, mandate_id, action, details
+         FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::uuid[], $7::text[],
+                     $8::jsonb[])
+              WITH ORDINALITY AS e (occurred_at, actor_type, actor_id, structure_id, citizen_id, mandate_id,
+                                    action, details, position)
+        ORDER BY position`,
       [
-        event.occurredAt ?? new Date(),
-        event.actor.type,
-        event.actor.id ?? null,
-        event.structureId ?? null,
-        event.citizenId ?? null,
-        event.mandateId ?? null,
-        event.action,
-        JSON.stringify(event.details ?? {}),
+        events.map((event) => event.occurredAt ?? new Date()),
+        events.map((event) => event.actor.type),
+        events.map((event) => event.actor.id ?? null),
+        events.map((event) => event.structureId ?? null),
+        events.map((event) => event.citizenId ?? null),
+        events.map((event) => event.mandateId ?? null),
+        events.map((event) => event.action),
+        events.map((event) => JSON.stringify(event.details ?? {})),
       ],
     );
   }

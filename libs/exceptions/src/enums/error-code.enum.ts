@@ -24,6 +24,7 @@ export enum ErrorCode {
   AlreadyMember = 'already_member',
   CsrfRejected = 'csrf_rejected',
   StepUpRequired = 'step_up_required',
+  StructureChoiceRequired = 'structure_choice_required',
 }
 
 interface ErrorText {
@@ -146,6 +147,12 @@ export function errorText(code: ErrorCode): ErrorText {
         status: 401,
         title: 'Confirmation nécessaire',
         message: 'Pour cette action, saisissez de nouveau votre code à 6 chiffres.',
+      };
+    case ErrorCode.StructureChoiceRequired:
+      return {
+        status: 409,
+        title: 'Choisissez votre structure',
+        message: 'Indiquez pour quelle structure vous travaillez aujourd’hui.',
       };
     case ErrorCode.Internal:
       return {

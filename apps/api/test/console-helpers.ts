@@ -1,0 +1,130 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { InvitationsService, MembershipRole, TotpService } from '@relais/aides';
+import { AuditActorType } from '@relais/audit';
+import { generate } from 'otplib';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+
+import { ApiModule } from '../src/api.module.js';
+import { configureApi } from '../src/create-api.js';
+
+export const PASSWORD = 'Lampadaire-Violet-Sur-Colline-42';
+
+export async function startConsole(): Promise<NestExpressApplication> {
+  const moduleRef = await Test.createTestingModule({ imports: [ApiModule] }).compile();
+  const app = configureApi(moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true }));
+  await app.init();
+  return app;
+}
+
+/** A code for the step `offset` steps from now, as the aide's app would show it. */
+export const codeAt = (secret: string, offset = 0) =>
+  generate({ secret, epoch: Math.floor(Date.now() / 1000) + offset * 30 });
+
+/** The hidden form fields of a page (CSRF token, sealed enrolment). */
+export function hidden(html: string, name: string): string {
+  const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
+  if (!match) throw new Error(`no hidden field ${name} in page`);
+  return match[1].replaceAll('&#34;', '"').replaceAll('&amp;', '&');
+}
+
+let siretCounter = 0;
+/** Valid-looking SIRETs (Luhn) for test structures. */
+function siret(): string {
+  const base = `7328293${String(siretCounter++).padStart(6, '0')}`;
+  for (let check = 0; check < 10; check++) {
+    const candidate = `${base}${check}`;
+    const sum = [...candidate].reverse().reduce((total, char, index) => {
+      let digit = Number(char) * (index % 2 ? 2 : 1);
+      if (digit > 9) digit -= 9;
+      return total + digit;
+    }, 0);
+    if (sum % 10 === 0) return candidate;
+  }
+  throw new Error('unreachable');
+}
+
+export async function createStructure(
+  app: NestExpressApplication,
+  name = 'France Services Belleville',
+): Promise<string> {
+  const [row] = await app
+    .get(DataSource)
+    .query(
+      `INSERT INTO structures (siret, name, address, type, areas) VALUES ($1, $2, '1 rue de la Paix', 'france_services', '{papers,money}') RETURNING id`,
+      [siret(), name],
+    );
+  return row.id;
+}
+
+export interface TestMember {
+  aideId: string;
+  email: string;
+  secret: string;
+}
+
+/**
+ * A code the server will accept now. A code is accepted once per 30 s step, so instead of waiting
+ * for the next step the test forgets the last accepted one (as if 30 s had passed).
+ */
+export async function freshCode(app: NestExpressApplication, member: TestMember): Promise<string> {
+  await app.get(DataSource).query('UPDATE aides SET totp_last_step = NULL WHERE id = $1', [member.aideId]);
+  return codeAt(member.secret);
+}
+
+/** An activated account (password + TOTP) with a membership, optionally trained. */
+export async function createMember(
+  app: NestExpressApplication,
+  structureId: string,
+  email: string,
+  role = MembershipRole.Aide,
+  trained = true,
+): Promise<TestMember> {
+  const invitations = app.get(InvitationsService);
+  const invited = await invitations.invite({ structureId, email, role }, { type: AuditActorType.Operator });
+  const secret = app.get(TotpService).newSecret();
+  await invitations.activate(invited.link.split('/invitation/')[1], PASSWORD, secret, await codeAt(secret));
+  if (trained) {
+    await app
+      .get(DataSource)
+      .query('UPDATE memberships SET training_validated_at = now() WHERE aide_id = $1 AND structure_id = $2', [
+        invited.aideId,
+        structureId,
+      ]);
+  }
+  return { aideId: invited.aideId, email, secret };
+}
+
+/** Logs a member in through the real pages; returns the agent holding the session cookie. */
+export async function logIn(app: NestExpressApplication, member: TestMember) {
+  const agent = request.agent(app.getHttpServer());
+  const page = await agent.get('/connexion').expect(200);
+  await agent
+    .post('/connexion')
+    .type('form')
+    .send({ _csrf: hidden(page.text, '_csrf'), email: member.email, password: PASSWORD })
+    .expect(303)
+    .expect('Location', '/connexion/code');
+  const codePage = await agent.get('/connexion/code').expect(200);
+  const done = await agent
+    .post('/connexion/code')
+    .type('form')
+    .send({ _csrf: hidden(codePage.text, '_csrf'), code: await freshCode(app, member) });
+  expect(done.status).toBe(303);
+  return agent;
+}
+
+/** POSTs a console form with the CSRF token taken from `fromPage`. */
+export async function submit(
+  agent: ReturnType<typeof request.agent>,
+  fromPage: string,
+  action: string,
+  fields: Record<string, string> = {},
+) {
+  const page = await agent.get(fromPage);
+  return agent
+    .post(action)
+    .type('form')
+    .send({ _csrf: hidden(page.text, '_csrf'), ...fields });
+}

@@ -1,0 +1,38 @@
+import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import { AidesModule } from '@relais/aides';
+import { AuditModule } from '@relais/audit';
+
+import { ConsoleGuard } from './guards/console.guard.js';
+import { LoginRateLimitGuard } from './guards/login-rate-limit.guard.js';
+import { CsrfMiddleware } from './middleware/csrf.middleware.js';
+import { SessionMiddleware } from './middleware/session.middleware.js';
+import { ConsoleLogin } from './services/console-login.service.js';
+import { EnrolmentSecrets } from './services/enrolment-secrets.service.js';
+import { MemberContexts } from './services/member-context.service.js';
+import { SessionRedis } from './services/session-redis.service.js';
+
+/** Console sessions (Redis), CSRF, the login flow, the access guard and login rate limits. */
+@Module({
+  imports: [AidesModule, AuditModule],
+  providers: [SessionRedis, MemberContexts, ConsoleLogin, ConsoleGuard, EnrolmentSecrets, LoginRateLimitGuard],
+  exports: [
+    ConsoleLogin,
+    ConsoleGuard,
+    MemberContexts,
+    EnrolmentSecrets,
+    SessionRedis,
+    LoginRateLimitGuard,
+    AidesModule,
+  ],
+})
+export class AuthModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(SessionMiddleware, CsrfMiddleware)
+      .exclude(
+        { path: 'health/{*path}', method: RequestMethod.ALL },
+        { path: 'api/{*path}', method: RequestMethod.ALL },
+      )
+      .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+}

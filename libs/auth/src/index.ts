@@ -1,0 +1,11 @@
+import './session-data.js';
+
+export * from './auth.module.js';
+export * from './decorators/console-access.decorator.js';
+export * from './guards/console.guard.js';
+export * from './services/console-login.service.js';
+export * from './services/member-context.service.js';
+export * from './session-data.js';
+export * from './services/enrolment-secrets.service.js';
+export * from './guards/login-rate-limit.guard.js';
+export * from './services/session-redis.service.js';

@@ -1,0 +1,23 @@
+import { Injectable, type NestMiddleware } from '@nestjs/common';
+import { DomainException, ErrorCode } from '@relais/exceptions';
+import { csrfSync } from 'csrf-sync';
+import type { NextFunction, Request, Response } from 'express';
+
+const { csrfSynchronisedProtection, generateToken } = csrfSync({
+  getTokenFromRequest: (req) => (req.body as { _csrf?: string } | undefined)?._csrf,
+});
+
+/**
+ * Synchronizer-token CSRF protection for every form: the token lives in the session and each
+ * page gets it as `csrfToken` (layout forms send it as `_csrf`). A missing or wrong token is a 403.
+ */
+@Injectable()
+export class CsrfMiddleware implements NestMiddleware {
+  use(req: Request, res: Response, next: NextFunction): void {
+    csrfSynchronisedProtection(req, res, (error?: unknown) => {
+      if (error) return next(new DomainException(ErrorCode.CsrfRejected));
+      res.locals.csrfToken = generateToken(req);
+      next();
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import { hkdfSync } from 'node:crypto';
+
+import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
+import { RedisStore } from 'connect-redis';
+import type { NextFunction, Request, Response } from 'express';
+import session from 'express-session';
+
+import { SESSION_COOKIE, SESSION_IDLE_MS } from '../session-data.js';
+import { SessionRedis } from '../services/session-redis.service.js';
+
+/**
+ * Console sessions in Redis: HttpOnly cookie, SameSite=Lax, Secure behind https, renewed on each
+ * request and expiring after 30 minutes idle (cookie and Redis TTL alike).
+ */
+@Injectable()
+export class SessionMiddleware implements NestMiddleware {
+  private readonly handler: ReturnType<typeof session>;
+
+  constructor(redis: SessionRedis, @Inject(RELAIS_CONFIG) config: RelaisConfig) {
+    const secret = Buffer.from(
+      hkdfSync('sha256', Buffer.from(config.SECRETS_KEY, 'base64'), '', 'relais session cookie', 32),
+    ).toString('base64');
+    this.handler = session({
+      name: SESSION_COOKIE,
+      secret,
+      store: new RedisStore({ client: redis.client, prefix: `${redis.prefix}session:`, ttl: SESSION_IDLE_MS / 1000 }),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      proxy: config.ISSUER.startsWith('https:'),
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.ISSUER.startsWith('https:'),
+        maxAge: SESSION_IDLE_MS,
+        path: '/',
+      },
+    });
+  }
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    this.handler(req, res, next);
+  }
+}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { Aide, Membership, MembershipRole } from '@relais/aides';
+import { Structure } from '@relais/structures';
+import { DataSource } from 'typeorm';
+
+/** Who is acting, for whom: the logged-in aide in their current structure. */
+export interface MemberContext {
+  aideId: string;
+  email: string;
+  givenName: string | null;
+  familyName: string | null;
+  membershipId: string;
+  role: MembershipRole;
+  trained: boolean;
+  structureId: string;
+  structureName: string;
+  structureSiret: string;
+}
+
+interface Row {
+  aide_id: string;
+  email: string;
+  given_name: string | null;
+  family_name: string | null;
+  membership_id: string;
+  role: MembershipRole;
+  trained: boolean;
+  structure_id: string;
+  structure_name: string;
+  structure_siret: string;
+}
+
+const toContext = (row: Row): MemberContext => ({
+  aideId: row.aide_id,
+  email: row.email,
+  givenName: row.given_name,
+  familyName: row.family_name,
+  membershipId: row.membership_id,
+  role: row.role,
+  trained: row.trained,
+  structureId: row.structure_id,
+  structureName: row.structure_name,
+  structureSiret: row.structure_siret,
+});
+
+/** Loads an aide's usable memberships: aide active, membership active, structure active. */
+@Injectable()
+export class MemberContexts {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private query(aideId: string) {
+    return this.dataSource
+      .createQueryBuilder()
+      .select([
+        'a.id AS aide_id',
+        'a.email AS email',
+        'a.given_name AS given_name',
+        'a.family_name AS family_name',
+        'm.id AS membership_id',
+        'm.role AS role',
+        'm.training_validated_at IS NOT NULL AS trained',
+        's.id AS structure_id',
+        's.name AS structure_name',
+        's.siret AS structure_siret',
+      ])
+      .from(Aide, 'a')
+      .innerJoin(Membership, 'm', 'm.aide_id = a.id AND m.active')
+      .innerJoin(Structure, 's', 's.id = m.structure_id AND s.active')
+      .where('a.id = :aideId AND a.active', { aideId });
+  }
+
+  async forAide(aideId: string): Promise<MemberContext[]> {
+    return (await this.query(aideId).orderBy('s.name').getRawMany<Row>()).map(toContext);
+  }
+
+  async find(aideId: string, structureId: string): Promise<MemberContext | null> {
+    const row = await this.query(aideId).andWhere('s.id = :structureId', { structureId }).getRawOne<Row>();
+    return row ? toContext(row) : null;
+  }
+}

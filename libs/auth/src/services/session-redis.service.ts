@@ -1,0 +1,29 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
+import { createClient } from 'redis';
+
+/** The Redis connection holding console sessions and login rate limits (stateless api processes). */
+@Injectable()
+export class SessionRedis implements OnModuleDestroy {
+  readonly client: ReturnType<typeof createClient>;
+  readonly prefix: string;
+  private readonly ready: Promise<unknown>;
+
+  constructor(@Inject(RELAIS_CONFIG) config: RelaisConfig) {
+    this.prefix = `${config.REDIS_PREFIX}:`;
+    this.client = createClient({ url: config.REDIS_URL });
+    this.client.on('error', () => undefined); // reconnects by itself; readiness reports Redis down
+    this.ready = this.client.connect().catch(() => undefined);
+  }
+
+  async connected() {
+    await this.ready;
+    return this.client;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    // While Redis is unreachable the connection keeps retrying and `ready` never settles: stop it.
+    if (this.client.isReady) await this.client.close();
+    else this.client.destroy();
+  }
+}
