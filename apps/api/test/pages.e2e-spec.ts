@@ -1,26 +1,12 @@
 import { join } from 'node:path';
 
-import AxeBuilder from '@axe-core/playwright';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { projectRoot } from '@relais/config';
-import { createTestEnvironment, launchBrowser, type TestEnvironment } from '@relais/testing';
+import { accessibilityViolations, createTestEnvironment, launchBrowser, type TestEnvironment } from '@relais/testing';
 import nunjucks from 'nunjucks';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 
 import { createApi } from '../src/create-api.js';
-
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
-/** Runs axe on the page and returns the violations, printing their ids and targets if any. */
-async function accessibilityViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-  const violations = results.violations.map(
-    (violation) =>
-      `${violation.id} (${violation.impact}): ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-  );
-  if (violations.length > 0) console.error(`axe violations on ${page.url()}:\n${violations.join('\n')}`);
-  return violations;
-}
 
 describe('console pages in a real browser', () => {
   let env: TestEnvironment;

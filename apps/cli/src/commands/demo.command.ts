@@ -8,13 +8,14 @@ import { DataSource } from 'typeorm';
 
 import type { CliContext, CommandRegistration } from '../cli-context.js';
 import { migrate } from './database.command.js';
+import { DEMO_PASSWORD, type DemoAccount, seedDemoData } from './demo-data.js';
 
 const PROCESSES = [
   { name: 'api', script: 'dist/apps/api/src/main.js' },
   { name: 'worker', script: 'dist/apps/worker/src/main.js' },
 ];
 
-async function seed(context: CliContext): Promise<void> {
+async function seed(context: CliContext): Promise<DemoAccount[]> {
   const app = await context.get();
   const recorder = app.get(AuditRecorder);
   await app
@@ -22,6 +23,16 @@ async function seed(context: CliContext): Promise<void> {
     .transaction((manager) =>
       recorder.record(manager, { action: AuditAction.DemoDataSeeded, actor: { type: AuditActorType.System } }),
     );
+  return seedDemoData(app);
+}
+
+function accountsTable(accounts: DemoAccount[]): string {
+  return accounts
+    .map(
+      (a) =>
+        `  ${a.email}\n    ${a.role}, ${a.structures}${a.trained ? '' : ' (formation non validée)'}\n    clé TOTP : ${a.totpSecret}   (code : oathtool --totp -b ${a.totpSecret})`,
+    )
+    .join('\n');
 }
 
 async function waitUntilReady(url: string, children: ChildProcess[], timeoutMs = 60_000): Promise<void> {
@@ -47,7 +58,7 @@ export const demoCommands: CommandRegistration = (program, context) => {
       const root = projectRoot();
       console.log('Preparing the database…');
       await migrate(config.DATABASE_URL);
-      await seed(context);
+      const accounts = await seed(context);
       await context.close();
 
       const logDir = join(root, 'var', 'log');
@@ -77,6 +88,9 @@ Relais is running (logs in ${logDir}). Ctrl+C stops everything.
   API documentation  ${config.ISSUER}/api/docs
   Readiness          ${config.ISSUER}/health/ready
   Audit journal      npm run cli -- audit:verify
+
+Demo accounts (password for all: ${DEMO_PASSWORD}); add the TOTP key to any authenticator app:
+${accountsTable(accounts)}
 `);
       await Promise.all(children.map((child) => new Promise((resolve) => child.once('exit', resolve))));
     });
