@@ -174,6 +174,12 @@ describe('api readiness with Redis unreachable', () => {
     await env.dispose();
   });
 
+  it('answers a console page with 503 "try again later", not 500, when sessions cannot be read', async () => {
+    const page = await request(app.getHttpServer()).get('/connexion').set('Accept', 'text/html');
+    expect(page.status).toBe(503);
+    expect(page.text).toContain('momentanément indisponible');
+  }, 20_000);
+
   it('answers ready with 503 and names Redis as down', async () => {
     const response = await request(app.getHttpServer()).get('/health/ready').expect(503);
     expect(response.body.error).toHaveProperty('redis.status', 'down');

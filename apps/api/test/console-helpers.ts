@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { InvitationsService, MembershipRole, TotpService } from '@relais/aides';
 import { AuditActorType } from '@relais/audit';
+import { insertStructure } from '@relais/testing';
 import { generate } from 'otplib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -29,34 +30,8 @@ export function hidden(html: string, name: string): string {
   return match[1].replaceAll('&#34;', '"').replaceAll('&amp;', '&');
 }
 
-let siretCounter = 0;
-/** Valid-looking SIRETs (Luhn) for test structures. */
-function siret(): string {
-  const base = `7328293${String(siretCounter++).padStart(6, '0')}`;
-  for (let check = 0; check < 10; check++) {
-    const candidate = `${base}${check}`;
-    const sum = [...candidate].reverse().reduce((total, char, index) => {
-      let digit = Number(char) * (index % 2 ? 2 : 1);
-      if (digit > 9) digit -= 9;
-      return total + digit;
-    }, 0);
-    if (sum % 10 === 0) return candidate;
-  }
-  throw new Error('unreachable');
-}
-
-export async function createStructure(
-  app: NestExpressApplication,
-  name = 'France Services Belleville',
-): Promise<string> {
-  const [row] = await app
-    .get(DataSource)
-    .query(
-      `INSERT INTO structures (siret, name, address, type, areas) VALUES ($1, $2, '1 rue de la Paix', 'france_services', '{papers,money}') RETURNING id`,
-      [siret(), name],
-    );
-  return row.id;
-}
+export const createStructure = (app: NestExpressApplication, name = 'France Services Belleville') =>
+  insertStructure(app.get(DataSource), name);
 
 export interface TestMember {
   aideId: string;

@@ -2,7 +2,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { RelaisConfigModule } from '@relais/config';
 import { DatabaseModule } from '@relais/database';
 import { DomainException, ErrorCode } from '@relais/exceptions';
-import { createTestEnvironment, type TestEnvironment } from '@relais/testing';
+import { createTestEnvironment, insertStructure, type TestEnvironment } from '@relais/testing';
 import { generate } from 'otplib';
 import { DataSource } from 'typeorm';
 
@@ -58,13 +58,8 @@ describe('aides: invitations, account set-up and login', () => {
     invitations = moduleRef.get(InvitationsService);
     authenticator = moduleRef.get(Authenticator);
     totp = moduleRef.get(TotpService);
-    const insert = (siret: string) =>
-      db.query(
-        `INSERT INTO structures (siret, name, address, type, areas) VALUES ($1, 'France Services', '1 rue de la Paix', 'france_services', '{papers,money}') RETURNING id`,
-        [siret],
-      );
-    [{ id: structureId }] = await insert('73282932000074');
-    [{ id: otherStructureId }] = await insert('35600000000048');
+    structureId = await insertStructure(db);
+    otherStructureId = await insertStructure(db, 'CCAS');
   });
 
   afterAll(async () => {

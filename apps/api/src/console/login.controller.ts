@@ -1,6 +1,13 @@
 import { Body, Controller, Get, Post, Query, Render, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { CONSOLE_PATHS, ConsoleLogin, EnrolmentSecrets, LoginRateLimitGuard, MemberContexts } from '@relais/auth';
+import {
+  CONSOLE_PATHS,
+  ConsoleLogin,
+  EnrolmentSecrets,
+  LoginRateLimitGuard,
+  MemberContexts,
+  SESSION_COOKIE,
+} from '@relais/auth';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import type { Request, Response } from 'express';
 
@@ -109,7 +116,7 @@ export class LoginController {
   @Post('deconnexion')
   async logout(@Body() _form: FormDto, @Req() req: Request, @Res() res: Response) {
     await this.login.logout(req);
-    res.clearCookie('relais.sid');
+    res.clearCookie(SESSION_COOKIE);
     res.redirect(303, `${CONSOLE_PATHS.login}?deconnecte=1`);
   }
 }

@@ -3,6 +3,7 @@ import { hkdfSync } from 'node:crypto';
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { RedisStore } from 'connect-redis';
+import { DomainException, ErrorCode } from '@relais/exceptions';
 import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 
@@ -17,7 +18,10 @@ import { SessionRedis } from '../services/session-redis.service.js';
 export class SessionMiddleware implements NestMiddleware {
   private readonly handler: ReturnType<typeof session>;
 
-  constructor(redis: SessionRedis, @Inject(RELAIS_CONFIG) config: RelaisConfig) {
+  constructor(
+    private readonly redis: SessionRedis,
+    @Inject(RELAIS_CONFIG) config: RelaisConfig,
+  ) {
     const secret = Buffer.from(
       hkdfSync('sha256', Buffer.from(config.SECRETS_KEY, 'base64'), '', 'relais session cookie', 32),
     ).toString('base64');
@@ -40,6 +44,9 @@ export class SessionMiddleware implements NestMiddleware {
   }
 
   use(req: Request, res: Response, next: NextFunction): void {
-    this.handler(req, res, next);
+    // Without Redis no session can be read or kept: say "unavailable, retry later", not "bug".
+    const unavailable = () => next(new DomainException(ErrorCode.ServiceUnavailable));
+    if (!this.redis.client.isReady) return unavailable();
+    this.handler(req, res, (error?: unknown) => (error ? unavailable() : next()));
   }
 }

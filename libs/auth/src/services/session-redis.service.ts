@@ -1,10 +1,12 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { createClient } from 'redis';
 
 /** The Redis connection holding console sessions and login rate limits (stateless api processes). */
 @Injectable()
-export class SessionRedis implements OnModuleDestroy {
+export class SessionRedis implements OnModuleInit, OnModuleDestroy {
   readonly client: ReturnType<typeof createClient>;
   readonly prefix: string;
   private readonly ready: Promise<unknown>;
@@ -14,6 +16,11 @@ export class SessionRedis implements OnModuleDestroy {
     this.client = createClient({ url: config.REDIS_URL });
     this.client.on('error', () => undefined); // reconnects by itself; readiness reports Redis down
     this.ready = this.client.connect().catch(() => undefined);
+  }
+
+  /** Start serving with Redis connected when it is up; a Redis down does not block the start. */
+  async onModuleInit(): Promise<void> {
+    await Promise.race([this.ready, sleep(2000)]);
   }
 
   async connected() {
