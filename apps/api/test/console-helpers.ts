@@ -59,7 +59,7 @@ export async function createMember(
   const invitations = app.get(InvitationsService);
   const invited = await invitations.invite({ structureId, email, role }, { type: AuditActorType.Operator });
   const secret = app.get(TotpService).newSecret();
-  await invitations.activate(invited.link.split('/invitation/')[1], PASSWORD, secret, await codeAt(secret));
+  await invitations.activate(invited.link!.split('/invitation/')[1], PASSWORD, secret, await codeAt(secret));
   if (trained) {
     await app
       .get(DataSource)

@@ -69,7 +69,7 @@ describe('console journey in a real browser (Chromium + axe)', () => {
     const page = await newPage();
 
     // When they open the link, choose a password and enrol their app
-    await page.goto(invited.link.replace('http://localhost:3000', baseUrl));
+    await page.goto(invited.link!.replace('http://localhost:3000', baseUrl));
     await expect(page.locator('h1').textContent()).resolves.toBe('Création de votre compte');
     await expectAccessible(page);
     const key = (await page.locator('code.relais-key').textContent())!.replaceAll(' ', '');

@@ -43,7 +43,7 @@ describe('console login', () => {
     const invited = await app
       .get(InvitationsService)
       .invite({ structureId, email: 'nouveau@example.fr', role: MembershipRole.Aide }, { type: 'operator' as never });
-    const path = new URL(invited.link).pathname;
+    const path = new URL(invited.link!).pathname;
     const agent = request.agent(app.getHttpServer());
     const page = await agent.get(path).expect(200);
     expect(page.text).toContain('Création de votre compte');

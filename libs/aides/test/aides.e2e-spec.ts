@@ -44,7 +44,7 @@ describe('aides: invitations, account set-up and login', () => {
   const activeAide = async (email: string) => {
     const invited = await invitations.invite({ structureId, email, role: MembershipRole.Aide }, OPERATOR);
     const secret = totp.newSecret();
-    await invitations.activate(tokenOf(invited.link), PASSWORD, secret, await codeAt(secret));
+    await invitations.activate(tokenOf(invited.link!), PASSWORD, secret, await codeAt(secret));
     return { ...invited, secret };
   };
 
@@ -75,11 +75,11 @@ describe('aides: invitations, account set-up and login', () => {
         OPERATOR,
       );
       expect(invited.link).toMatch(/^http:\/\/localhost:3000\/invitation\/[\w-]{43}$/);
-      expect(invited.expiresAt.getTime() - before).toBeGreaterThanOrEqual(72 * 3600 * 1000 - 1000);
+      expect(invited.expiresAt!.getTime() - before).toBeGreaterThanOrEqual(72 * 3600 * 1000 - 1000);
       const [aide] = await db.query('SELECT email, password_hash FROM aides WHERE id = $1', [invited.aideId]);
       expect(aide).toEqual({ email: 'zoe.martin@example.fr', password_hash: null });
       const [stored] = await db.query('SELECT token_hash FROM invitations WHERE aide_id = $1', [invited.aideId]);
-      expect(stored.token_hash).not.toContain(tokenOf(invited.link));
+      expect(stored.token_hash).not.toContain(tokenOf(invited.link!));
       const [event] = await db.query(
         `SELECT details FROM audit_outbox WHERE action = 'aide.invited' ORDER BY id DESC LIMIT 1`,
       );
@@ -94,6 +94,17 @@ describe('aides: invitations, account set-up and login', () => {
         OPERATOR,
       );
       expect(second.aideId).toBe(first.aideId);
+      // No set-up link: the account exists, the structure is offered at the next login
+      expect(second.link).toBeNull();
+      const [membership] = await db.query('SELECT active FROM memberships WHERE aide_id = $1 AND structure_id = $2', [
+        first.aideId,
+        otherStructureId,
+      ]);
+      expect(membership.active).toBe(true);
+      const [account] = await db.query('SELECT password_hash IS NOT NULL AS kept FROM aides WHERE id = $1', [
+        first.aideId,
+      ]);
+      expect(account.kept).toBe(true);
     });
 
     it('refuses to invite someone already active in the structure', async () => {
@@ -113,8 +124,8 @@ describe('aides: invitations, account set-up and login', () => {
         { structureId, email: 'relance@example.fr', role: MembershipRole.Aide },
         OPERATOR,
       );
-      await expectCode(invitations.findValid(tokenOf(first.link)), ErrorCode.InvitationInvalid);
-      await expect(invitations.findValid(tokenOf(second.link))).resolves.toHaveProperty(
+      await expectCode(invitations.findValid(tokenOf(first.link!)), ErrorCode.InvitationInvalid);
+      await expect(invitations.findValid(tokenOf(second.link!))).resolves.toHaveProperty(
         'aide.email',
         'relance@example.fr',
       );
@@ -128,13 +139,13 @@ describe('aides: invitations, account set-up and login', () => {
         OPERATOR,
       );
       const secret = totp.newSecret();
-      await invitations.activate(tokenOf(invited.link), PASSWORD, secret, await codeAt(secret));
+      await invitations.activate(tokenOf(invited.link!), PASSWORD, secret, await codeAt(secret));
       const [aide] = await db.query('SELECT password_hash, totp_secret FROM aides WHERE id = $1', [invited.aideId]);
       expect(aide.password_hash).toMatch(/^\$argon2id\$/);
       expect(aide.totp_secret).toMatch(/^v1\./);
       expect(aide.totp_secret).not.toContain(secret);
       await expectCode(
-        invitations.activate(tokenOf(invited.link), PASSWORD, secret, await codeAt(secret, 1)),
+        invitations.activate(tokenOf(invited.link!), PASSWORD, secret, await codeAt(secret, 1)),
         ErrorCode.InvitationInvalid,
       );
       expect(await outboxActions()).toContain('aide.account_activated');
@@ -150,7 +161,7 @@ describe('aides: invitations, account set-up and login', () => {
       ]);
       const secret = totp.newSecret();
       await expectCode(
-        invitations.activate(tokenOf(invited.link), PASSWORD, secret, await codeAt(secret)),
+        invitations.activate(tokenOf(invited.link!), PASSWORD, secret, await codeAt(secret)),
         ErrorCode.InvitationInvalid,
       );
     });
@@ -171,10 +182,10 @@ describe('aides: invitations, account set-up and login', () => {
       );
       const secret = totp.newSecret();
       await expectCode(
-        invitations.activate(tokenOf(invited.link), password, secret, await codeAt(secret)),
+        invitations.activate(tokenOf(invited.link!), password, secret, await codeAt(secret)),
         ErrorCode.WeakPassword,
       );
-      await expect(invitations.findValid(tokenOf(invited.link))).resolves.toBeDefined();
+      await expect(invitations.findValid(tokenOf(invited.link!))).resolves.toBeDefined();
     });
 
     it('refuses a wrong TOTP code, so a second factor is never saved unverified', async () => {
@@ -184,7 +195,7 @@ describe('aides: invitations, account set-up and login', () => {
       );
       const secret = totp.newSecret();
       await expectCode(
-        invitations.activate(tokenOf(invited.link), PASSWORD, secret, '000000'),
+        invitations.activate(tokenOf(invited.link!), PASSWORD, secret, '000000'),
         ErrorCode.InvalidTotpCode,
       );
       const [aide] = await db.query('SELECT totp_secret, password_hash FROM aides WHERE id = $1', [invited.aideId]);

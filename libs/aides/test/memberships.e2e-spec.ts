@@ -58,7 +58,7 @@ describe('aides: a supervisor manages the people of their structure', () => {
     const invited = await invitations.invite({ structureId: inStructure, email, role, ...names }, OPERATOR);
     if (!activate) return { aideId: invited.aideId, email };
     const secret = totp.newSecret();
-    await invitations.activate(invited.link.split('/invitation/')[1], PASSWORD, secret, await codeAt(secret));
+    await invitations.activate(invited.link!.split('/invitation/')[1], PASSWORD, secret, await codeAt(secret));
     return { aideId: invited.aideId, email, secret };
   };
   const membership = async (aideId: string, inStructure = structureId) =>

@@ -47,12 +47,13 @@ export class SupervisorController {
       { structureId: member.structureId, email: form.email, role: form.role },
       { type: AuditActorType.Aide, id: member.aideId },
     );
-    const expiresAt = invited.expiresAt.toLocaleString('fr-FR', {
+    const expiresAt = invited.expiresAt?.toLocaleString('fr-FR', {
       dateStyle: 'long',
       timeStyle: 'short',
       timeZone: 'Europe/Paris',
     });
-    return { pageTitle: 'Invitation créée', email: form.email.trim().toLowerCase(), link: invited.link, expiresAt };
+    const pageTitle = invited.link ? 'Invitation créée' : 'Personne ajoutée';
+    return { pageTitle, email: form.email.trim().toLowerCase(), link: invited.link, expiresAt };
   }
 
   @Post(':aideId/:action')

@@ -32,8 +32,14 @@ export const aideCommands: CommandRegistration = (program, context) => {
           },
           { type: AuditActorType.Operator },
         );
-        console.log(`Invitation sent for ${structure.name} (${options.role}).`);
-        console.log(`Set-up link (single use, until ${invited.expiresAt.toISOString()}):\n${invited.link}`);
+        if (!invited.link) {
+          console.log(
+            `${options.email} already has an account: added to ${structure.name} (${options.role}); they choose it at their next login.`,
+          );
+          return;
+        }
+        console.log(`Invitation created for ${structure.name} (${options.role}).`);
+        console.log(`Set-up link (single use, until ${invited.expiresAt!.toISOString()}):\n${invited.link}`);
       },
     );
 };

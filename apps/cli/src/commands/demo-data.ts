@@ -108,13 +108,14 @@ export async function seedDemoData(app: INestApplicationContext): Promise<DemoAc
         },
         OPERATOR,
       );
-      const token = invited.link.split('/invitation/')[1];
-      if (existing?.passwordHash) {
-        // Already set up through another structure: this link is not needed.
-        await db.query('UPDATE invitations SET used_at = now() WHERE aide_id = $1 AND used_at IS NULL', [existing.id]);
-      } else {
+      if (invited.link) {
         const secret = totp.newSecret();
-        await invitations.activate(token, DEMO_PASSWORD, secret, generateSync({ secret }));
+        await invitations.activate(
+          invited.link.split('/invitation/')[1],
+          DEMO_PASSWORD,
+          secret,
+          generateSync({ secret }),
+        );
       }
       if (person.trained) {
         const supervisorId = (await aides.findOneByOrFail({ email: supervisor.email })).id;

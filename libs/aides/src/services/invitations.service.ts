@@ -30,8 +30,9 @@ export interface Actor {
 
 export interface IssuedInvitation {
   aideId: string;
-  link: string;
-  expiresAt: Date;
+  /** The set-up link; null when the person already has an account (they see the structure at login). */
+  link: string | null;
+  expiresAt: Date | null;
 }
 
 /** Invitations: who may join a structure, and the single-use link to set up the account. */
@@ -47,8 +48,11 @@ export class InvitationsService {
   ) {}
 
   /**
-   * Creates the account if the email is new, the membership, and a 72 h link; an older unused
-   * link for the same person stops working. Refuses someone already active in the structure.
+   * Adds a person to a structure. A new person gets an account and a 72 h set-up link (an older
+   * unused link stops working); someone who already has an account just gets the membership and
+   * chooses the structure at their next login. Inviting again someone who has not set up their
+   * account sends a new link; someone with an account already in the structure is refused (a
+   * deactivated member is reactivated from the team page).
    */
   async invite(command: InviteCommand, actor: Actor): Promise<IssuedInvitation> {
     const email = command.email.trim().toLowerCase();
@@ -63,14 +67,18 @@ export class InvitationsService {
         manager.create(Aide, { email, givenName: command.givenName ?? null, familyName: command.familyName ?? null }),
       );
       let membership = await manager.findOneBy(Membership, { aideId: aide.id, structureId: command.structureId });
-      if (membership?.active && aide.passwordHash) throw new DomainException(ErrorCode.AlreadyMember);
+      if (membership && aide.passwordHash) throw new DomainException(ErrorCode.AlreadyMember);
       membership ??= await manager.save(
         manager.create(Membership, { aideId: aide.id, structureId: command.structureId, role: command.role }),
       );
-      await manager.update(Invitation, { aideId: aide.id, usedAt: IsNull() }, { usedAt: new Date() });
-      const { token, tokenHash } = newToken();
-      const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
-      await manager.insert(Invitation, { aideId: aide.id, structureId: command.structureId, tokenHash, expiresAt });
+      let issued: IssuedInvitation = { aideId: aide.id, link: null, expiresAt: null };
+      if (!aide.passwordHash) {
+        await manager.update(Invitation, { aideId: aide.id, usedAt: IsNull() }, { usedAt: new Date() });
+        const { token, tokenHash } = newToken();
+        const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
+        await manager.insert(Invitation, { aideId: aide.id, structureId: command.structureId, tokenHash, expiresAt });
+        issued = { aideId: aide.id, link: `${this.config.ISSUER}/invitation/${token}`, expiresAt };
+      }
       await this.audit.record(manager, {
         action: AuditAction.AideInvited,
         actor,
@@ -79,10 +87,10 @@ export class InvitationsService {
           aideId: aide.id,
           membershipId: membership.id,
           role: membership.role,
-          expiresAt: expiresAt.toISOString(),
+          expiresAt: issued.expiresAt?.toISOString() ?? null,
         },
       });
-      return { aideId: aide.id, link: `${this.config.ISSUER}/invitation/${token}`, expiresAt };
+      return issued;
     });
   }
 
