@@ -23,6 +23,7 @@ const aliases = [
   'structures',
   'aides',
   'auth',
+  'signing',
 ];
 
 export default {

@@ -3,13 +3,23 @@ import 'reflect-metadata';
 import { Aide, Invitation, Membership, Notification } from '@relais/aides';
 import { AuditJournalEntry, AuditOutboxEntry } from '@relais/audit';
 import { connectionOptions } from '@relais/database';
+import { SigningKey } from '@relais/signing';
 import { Structure } from '@relais/structures';
 import { DataSource } from 'typeorm';
 
 import { migrations } from './migrations/index.js';
 
 /** Every entity of every domain library; the Nest apps load theirs through forFeature instead. */
-export const entities = [AuditOutboxEntry, AuditJournalEntry, Structure, Aide, Membership, Invitation, Notification];
+export const entities = [
+  AuditOutboxEntry,
+  AuditJournalEntry,
+  Structure,
+  Aide,
+  Membership,
+  Invitation,
+  Notification,
+  SigningKey,
+];
 
 export function createDataSource(url: string): DataSource {
   return new DataSource({ ...connectionOptions(url, 2), entities, migrations, migrationsTransactionMode: 'each' });

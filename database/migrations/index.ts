@@ -1,4 +1,5 @@
 import { AuditJournal1764000000000 } from './1764000000000-audit-journal.js';
+import { SigningKeys1764500000000 } from './1764500000000-signing-keys.js';
 import { Structures1764100000000 } from './1764100000000-structures.js';
 import { Aides1764200000000 } from './1764200000000-aides.js';
 import { Notifications1764300000000 } from './1764300000000-notifications.js';
@@ -9,4 +10,5 @@ export const migrations = [
   Structures1764100000000,
   Aides1764200000000,
   Notifications1764300000000,
+  SigningKeys1764500000000,
 ];

@@ -9,6 +9,7 @@ import { auditCommands } from './commands/audit.command.js';
 import { databaseCommands } from './commands/database.command.js';
 import { demoCommands } from './commands/demo.command.js';
 import { docsCommands } from './commands/docs.command.js';
+import { keysCommands } from './commands/keys.command.js';
 import { structureCommands } from './commands/structure.command.js';
 
 /** Every operator command; a module adds its registration here. */
@@ -19,6 +20,7 @@ const registrations: CommandRegistration[] = [
   demoCommands,
   structureCommands,
   aideCommands,
+  keysCommands,
 ];
 
 const context = new CliContext();

@@ -4,6 +4,9 @@
  */
 export enum AuditAction {
   DemoDataSeeded = 'platform.demo_seeded',
+  // Platform signing keys
+  SigningKeyCreated = 'signing_key.created',
+  SigningKeyRotated = 'signing_key.rotated',
   // Structures (operator)
   StructureCreated = 'structure.created',
   StructurePerimeterChanged = 'structure.perimeter_changed',

@@ -1,0 +1,48 @@
+import { KeyStore, type SigningKey } from '@relais/signing';
+
+import type { CommandRegistration } from '../cli-context.js';
+
+export const keysCommands: CommandRegistration = (program, context) => {
+  program
+    .command('keys:rotate')
+    .description('Make a new signing key active and retire the current one (it keeps verifying); prints the new kid')
+    .action(async () => {
+      const { active, retired } = await (await context.get()).get(KeyStore).rotate();
+      // The kid alone on stdout, so scripts can capture it; the confirmation goes to stderr.
+      console.log(active.kid);
+      console.error(
+        retired
+          ? `Nouvelle clé de signature active ; la clé ${retired.kid} est retirée mais vérifie toujours.`
+          : 'Première clé de signature créée et active.',
+      );
+    });
+
+  program
+    .command('keys:list')
+    .description('List the signing keys: kid, status, created (the active key first)')
+    .action(async () => {
+      const keys = await (await context.get()).get(KeyStore).list();
+      if (keys.length === 0) {
+        console.log('Aucune clé de signature : la première est créée à la première signature (ou par keys:rotate).');
+        return;
+      }
+      console.log(table(keys));
+    });
+};
+
+function table(keys: SigningKey[]): string {
+  const header = ['kid', 'Statut', 'Créée le', 'Retirée le'];
+  const rows = keys.map((key) => [
+    key.kid,
+    key.status,
+    key.createdAt.toISOString(),
+    key.retiredAt?.toISOString() ?? '',
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}

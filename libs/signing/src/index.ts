@@ -1,0 +1,13 @@
+export * from './canonical-payload.js';
+export { readSealHeader, SEAL_TYP, type SealHeader } from './compact-jws.js';
+export * from './entities/signing-key.entity.js';
+export * from './enums/signing-key-status.enum.js';
+export * from './enums/verification-failure.enum.js';
+export * from './exceptions/signing-key-unreadable.error.js';
+export * from './interfaces/public-jwks.interface.js';
+export * from './interfaces/verification-result.interface.js';
+export { SIGNING_ALG } from './key-material.js';
+export * from './services/key-store.service.js';
+export * from './services/signer.service.js';
+export * from './signing.module.js';
+export * from './verify-with-jwks.js';
