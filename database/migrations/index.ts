@@ -3,6 +3,7 @@ import { SigningKeys1764500000000 } from './1764500000000-signing-keys.js';
 import { Structures1764100000000 } from './1764100000000-structures.js';
 import { Aides1764200000000 } from './1764200000000-aides.js';
 import { Notifications1764300000000 } from './1764300000000-notifications.js';
+import { NotificationDelivery1764400000000 } from './1764400000000-notification-delivery.js';
 
 /** Every migration, in order. Listed explicitly so the same list works from dist/ and in tests. */
 export const migrations = [
@@ -10,5 +11,6 @@ export const migrations = [
   Structures1764100000000,
   Aides1764200000000,
   Notifications1764300000000,
+  NotificationDelivery1764400000000,
   SigningKeys1764500000000,
 ];

@@ -1,11 +1,13 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
-import { AidesJob, AuditJob, QueueName } from '@relais/queue';
+import { AidesJob, AuditJob, NotificationsJob, QueueName } from '@relais/queue';
 import type { Queue } from 'bullmq';
 
 /** Every day at 03:00 (the worker's time zone). */
 export const DORMANCY_SCHEDULE = { pattern: '0 3 * * *' };
+/** Pending emails are sent every minute. */
+export const NOTIFICATIONS_SCHEDULE = { every: 60_000 };
 
 /** Periodic jobs; upserting a scheduler is idempotent, so every worker may do it at start. */
 @Injectable()
@@ -13,6 +15,7 @@ export class JobSchedules implements OnApplicationBootstrap {
   constructor(
     @InjectQueue(QueueName.Audit) private readonly auditQueue: Queue,
     @InjectQueue(QueueName.Aides) private readonly aidesQueue: Queue,
+    @InjectQueue(QueueName.Notifications) private readonly notificationsQueue: Queue,
     @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
   ) {}
 
@@ -24,5 +27,10 @@ export class JobSchedules implements OnApplicationBootstrap {
     );
     // Idempotent job, so the queue's default retries (with backoff) are safe.
     await this.aidesQueue.upsertJobScheduler('aides-dormancy', DORMANCY_SCHEDULE, { name: AidesJob.Dormancy });
+    // The next run is the retry: a failed run is not repeated (sent rows are marked, failures counted).
+    await this.notificationsQueue.upsertJobScheduler('notifications-send', NOTIFICATIONS_SCHEDULE, {
+      name: NotificationsJob.Send,
+      opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
+    });
   }
 }

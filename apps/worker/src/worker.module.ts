@@ -8,12 +8,13 @@ import { QueueModule } from '@relais/queue';
 
 import { AidesProcessor } from './processors/aides.processor.js';
 import { AuditProcessor } from './processors/audit.processor.js';
+import { NotificationsProcessor } from './processors/notifications.processor.js';
 import { JobSchedules } from './job-schedules.js';
 
 /** The worker: same libraries as the api, BullMQ processors instead of HTTP. */
 @Module({
   imports: [RelaisConfigModule, LoggerModule, DatabaseModule, QueueModule, AuditModule, AidesModule],
-  providers: [AuditProcessor, AidesProcessor, JobSchedules],
+  providers: [AuditProcessor, AidesProcessor, NotificationsProcessor, JobSchedules],
 })
 export class WorkerModule implements OnApplicationShutdown {
   /** Runs after every BullMQ worker closed: the job in progress finished, no new one was taken. */

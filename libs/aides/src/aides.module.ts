@@ -10,6 +10,7 @@ import { Authenticator } from './services/authenticator.service.js';
 import { DormancyService } from './services/dormancy.service.js';
 import { InvitationsService } from './services/invitations.service.js';
 import { MembershipsService } from './services/memberships.service.js';
+import { NotificationSender } from './services/notification-sender.service.js';
 import { PasswordPolicy } from './services/password-policy.service.js';
 import { SecretBox } from './services/secret-box.service.js';
 import { TotpService } from './services/totp.service.js';
@@ -19,6 +20,7 @@ const services = [
   Authenticator,
   MembershipsService,
   DormancyService,
+  NotificationSender,
   PasswordPolicy,
   TotpService,
   SecretBox,

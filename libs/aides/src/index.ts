@@ -9,6 +9,7 @@ export * from './services/authenticator.service.js';
 export * from './services/dormancy.service.js';
 export * from './services/invitations.service.js';
 export * from './services/memberships.service.js';
+export * from './services/notification-sender.service.js';
 export * from './services/password-policy.service.js';
 export * from './services/secret-box.service.js';
 export * from './services/totp.service.js';

@@ -75,6 +75,20 @@ export const envSchema = z.object({
       'Key (32 bytes, base64) encrypting secrets at rest, such as TOTP seeds. The default is for development only: production refuses it. Generate one with `openssl rand -base64 32`.',
     )
     .meta({ sensitive: true }),
+  SMTP_URL: url(['smtp:', 'smtps:'])
+    .optional()
+    .describe(
+      'SMTP server the worker sends emails through, e.g. `smtp://user:pass@host:587` (STARTTLS when offered; add `?requireTLS=true` to insist) or `smtps://user:pass@host:465`. Unset: delivery is off and emails stay pending in the `notifications` table.',
+    )
+    .meta({ sensitive: true }),
+  MAIL_FROM: z
+    .string()
+    .regex(
+      /^([^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/,
+      'must be an address, e.g. "Relais <ne-pas-repondre@example.fr>"',
+    )
+    .default('Relais <ne-pas-repondre@relais.localhost>')
+    .describe('Sender of the emails to aides (From header), e.g. `Relais <ne-pas-repondre@example.fr>`.'),
   SHOW_STATE_BRAND: flag(false).describe(
     'Show the "République Française" brand block: only for State services allowed to use it.',
   ),

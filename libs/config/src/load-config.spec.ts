@@ -34,6 +34,21 @@ describe('loadConfig', () => {
     }
   });
 
+  it('leaves email delivery off unless SMTP_URL is set, with a default sender', () => {
+    const config = loadConfig({ SMTP_URL: '' });
+    expect(config.SMTP_URL).toBeUndefined();
+    expect(config.MAIL_FROM).toBe('Relais <ne-pas-repondre@relais.localhost>');
+  });
+
+  it('accepts smtp:// and smtps:// URLs only, and a sender with an address', () => {
+    expect(loadConfig({ SMTP_URL: 'smtps://user:pass@smtp.example.fr:465' }).SMTP_URL).toBe(
+      'smtps://user:pass@smtp.example.fr:465',
+    );
+    expect(() => loadConfig({ SMTP_URL: 'https://smtp.example.fr' })).toThrow(/SMTP_URL/);
+    expect(() => loadConfig({ MAIL_FROM: 'Relais' })).toThrow(/MAIL_FROM/);
+    expect(loadConfig({ MAIL_FROM: 'aide@example.fr' }).MAIL_FROM).toBe('aide@example.fr');
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadConfig({ PORT: '' }).PORT).toBe(3000);
   });
@@ -44,6 +59,7 @@ describe('loadConfig', () => {
       expect.objectContaining({ defaultValue: '3000', sensitive: false, description: expect.any(String) }),
     );
     expect(docs.find((v) => v.name === 'DATABASE_URL')?.sensitive).toBe(true);
+    expect(docs.find((v) => v.name === 'SMTP_URL')).toMatchObject({ defaultValue: '(unset)', sensitive: true });
     expect(docs.every((v) => v.description.length > 0)).toBe(true);
   });
 });

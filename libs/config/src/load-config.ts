@@ -35,7 +35,7 @@ export function describeEnvVars(): EnvVarDoc[] {
     return {
       name,
       description: meta.description ?? schema.description ?? '',
-      defaultValue: parsed.success ? String(parsed.data) : '(required)',
+      defaultValue: !parsed.success ? '(required)' : parsed.data === undefined ? '(unset)' : String(parsed.data),
       sensitive: meta.sensitive === true,
     };
   });

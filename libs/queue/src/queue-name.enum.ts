@@ -2,6 +2,7 @@
 export enum QueueName {
   Audit = 'audit',
   Aides = 'aides',
+  Notifications = 'notifications',
 }
 
 /** Job names of the audit queue. */
@@ -13,4 +14,10 @@ export enum AuditJob {
 export enum AidesJob {
   /** Warns, then deactivates, accounts without a login for months (daily). */
   Dormancy = 'dormancy',
+}
+
+/** Job names of the notifications queue. */
+export enum NotificationsJob {
+  /** Sends the pending emails of the notifications outbox (every minute). */
+  Send = 'send-notifications',
 }

@@ -2,3 +2,4 @@ export * from './test-environment.js';
 export * from './browser.js';
 export * from './run-cli.js';
 export * from './structures.js';
+export * from './smtp-server.js';

@@ -23,7 +23,19 @@ export class Notification {
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 
-  /** Null until delivered (delivery is not built yet). */
+  /** Null until delivered (NotificationSender). */
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
   sentAt: Date | null;
+
+  /** Sends the SMTP server refused; the sender gives up at NOTIFICATION_MAX_ATTEMPTS. */
+  @Column({ type: 'int', default: 0 })
+  attempts: number;
+
+  /** The last failure: SMTP reply code and text, or a connection error code; never an address. */
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError: string | null;
+
+  /** Not taken before this time: retries wait longer after each refusal. */
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', default: () => 'now()' })
+  nextAttemptAt: Date;
 }

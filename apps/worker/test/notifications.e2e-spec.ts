@@ -1,0 +1,117 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { projectRoot } from '@relais/config';
+import { NotificationsJob, QueueName, redisOptions } from '@relais/queue';
+import { createTestEnvironment, startTestSmtpServer, type TestEnvironment, type TestSmtpServer } from '@relais/testing';
+import { Job, Queue } from 'bullmq';
+import pg from 'pg';
+
+const WORKER = join(projectRoot(), 'dist/apps/worker/src/main.js');
+const DISABLED = 'email delivery is disabled';
+
+async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('Worker: email delivery on the notifications queue', () => {
+  let env: TestEnvironment;
+  let db: pg.Client;
+  let queue: Queue;
+  let smtp: TestSmtpServer;
+  let worker: ChildProcess | undefined;
+  let output = '';
+
+  /** The compiled worker, logging at info level; SMTP_URL only when given. */
+  const startWorker = (smtpUrl?: string) => {
+    const { SMTP_URL: _ignored, ...parentEnv } = process.env;
+    output = '';
+    worker = spawn(process.execPath, [WORKER], {
+      env: { ...parentEnv, ...env.env, LOG_LEVEL: 'info', ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    worker.stdout!.setEncoding('utf8');
+    worker.stdout!.on('data', (chunk: string) => (output += chunk));
+    return until(async () => output.includes('worker started'), 20_000, 'the worker to start');
+  };
+  const stopWorker = async () => {
+    if (!worker || worker.exitCode !== null) return;
+    const exited = new Promise((resolve) => worker!.once('exit', resolve));
+    worker.kill('SIGTERM');
+    await exited;
+  };
+  const logLines = (text: string) =>
+    output
+      .split('\n')
+      .filter((line) => line.includes(text))
+      .map((line) => JSON.parse(line) as { level: number; msg: string });
+
+  beforeAll(async () => {
+    if (!existsSync(WORKER)) throw new Error(`${WORKER} is missing: run "npm run build" first (npm test does)`);
+    env = await createTestEnvironment();
+    db = new pg.Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    queue = new Queue(QueueName.Notifications, {
+      connection: redisOptions(env.redisUrl),
+      prefix: `${env.redisPrefix}:bull`,
+    });
+    smtp = await startTestSmtpServer();
+  });
+
+  afterEach(stopWorker);
+
+  afterAll(async () => {
+    await queue?.close();
+    await db?.end();
+    await smtp?.close();
+    await env?.dispose();
+  });
+
+  it('without SMTP_URL: says once, at start, that delivery is disabled, and schedules the job every minute', async () => {
+    await startWorker();
+
+    const scheduler = await until(() => queue.getJobScheduler('notifications-send'), 20_000, 'the scheduler');
+    expect(scheduler).toMatchObject({ name: NotificationsJob.Send, every: 60_000 });
+    const lines = logLines(DISABLED);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 40, msg: expect.stringContaining('SMTP_URL is not set') });
+  }, 30_000);
+
+  it('with SMTP_URL: the send-notifications job delivers a pending email and marks it sent', async () => {
+    // Given a worker with an SMTP server, and a pending warning
+    await startWorker(smtp.url);
+    const { rows } = await db.query(
+      `WITH aide AS (INSERT INTO aides (email, password_hash) VALUES ('sacha@example.fr', 'x') RETURNING id)
+       INSERT INTO notifications (aide_id, kind) SELECT id, 'dormancy_warning' FROM aide RETURNING id`,
+    );
+    // When the job runs
+    const { id } = await queue.add(NotificationsJob.Send, {});
+    const job = await until(
+      async () => {
+        const found = await Job.fromId(queue, id!);
+        return found?.finishedOn ? found : null;
+      },
+      20_000,
+      'the job to finish',
+    );
+    // Then (the scheduler's own run may have got there first: either way, one email)
+    expect(job.failedReason).toBeUndefined();
+    const sent = await until(
+      async () => (await db.query('SELECT sent_at FROM notifications WHERE id = $1', [rows[0].id])).rows[0].sent_at,
+      10_000,
+      'the row to be marked sent',
+    );
+    expect(sent).toBeInstanceOf(Date);
+    expect(smtp.received.map(({ to, subject }) => ({ to, subject }))).toEqual([
+      { to: ['sacha@example.fr'], subject: 'Votre compte Relais va être désactivé' },
+    ]);
+    expect(logLines(DISABLED)).toEqual([]);
+  }, 40_000);
+});

@@ -1,0 +1,51 @@
+import { NotificationKind } from '../enums/notification-kind.enum.js';
+import { renderEmail } from './render-email.js';
+
+const context = { baseUrl: 'https://relais.example.fr' };
+
+describe('renderEmail', () => {
+  it('warns of the deactivation in French, with its date and the login address', () => {
+    // Given a warning whose deactivation is on 15 February 2026 (Paris time)
+    const payload = { deactivationFrom: '2026-02-15T10:00:00+00:00' };
+    // When it is rendered
+    const email = renderEmail(NotificationKind.DormancyWarning, payload, context);
+    // Then
+    expect(email.subject).toBe('Votre compte Relais va être désactivé');
+    expect(email.text).toContain('Votre compte Relais sera désactivé dans un mois si vous ne vous connectez pas.');
+    expect(email.text).toContain('Date de désactivation : le 15 février 2026.');
+    expect(email.text).toContain('connectez-vous avant cette date :\nhttps://relais.example.fr/connexion\n');
+  });
+
+  it('gives the date in Paris time, not UTC', () => {
+    const email = renderEmail(NotificationKind.DormancyWarning, { deactivationFrom: '2026-02-14T23:30:00Z' }, context);
+    expect(email.text).toContain('le 15 février 2026.');
+  });
+
+  it('still warns, without a date, when the payload has none', () => {
+    const email = renderEmail(NotificationKind.DormancyWarning, {}, context);
+    expect(email.text).not.toContain('Date de désactivation');
+    expect(email.text).toContain('connectez-vous :\nhttps://relais.example.fr/connexion\n');
+  });
+
+  it('tells a deactivated aide what happened and to ask the supervisor', () => {
+    const email = renderEmail(NotificationKind.DeactivatedForDormancy, {}, context);
+    expect(email.subject).toBe('Votre compte Relais est désactivé');
+    expect(email.text).toContain('Vous ne pouvez plus vous connecter à Relais.');
+    expect(email.text).toContain('Demandez à la personne responsable de Relais dans votre structure.');
+  });
+
+  it('has an email for every kind, signed and marked as automatic', () => {
+    for (const kind of Object.values(NotificationKind)) {
+      const email = renderEmail(kind, {}, context);
+      expect(email.subject).toMatch(/^Votre compte Relais/);
+      expect(email.text).toMatch(/^Bonjour,\n/);
+      expect(email.text).toContain("L'équipe Relais\n\nCe message est envoyé automatiquement.");
+    }
+  });
+
+  it('refuses a kind it does not know rather than sending an empty email', () => {
+    expect(() => renderEmail('unknown' as NotificationKind, {}, context)).toThrow(
+      'No email for notification kind "unknown"',
+    );
+  });
+});

@@ -1,0 +1,22 @@
+import { NotificationKind } from '../enums/notification-kind.enum.js';
+import { deactivatedForDormancyEmail } from './deactivated-for-dormancy.email.js';
+import { dormancyWarningEmail } from './dormancy-warning.email.js';
+import type { EmailContent, EmailContext } from './email-content.js';
+
+/** Subject and body of an outbox row. The switch is exhaustive: a new kind needs its email. */
+export function renderEmail(
+  kind: NotificationKind,
+  payload: Record<string, unknown>,
+  context: EmailContext,
+): EmailContent {
+  switch (kind) {
+    case NotificationKind.DormancyWarning:
+      return dormancyWarningEmail(payload, context);
+    case NotificationKind.DeactivatedForDormancy:
+      return deactivatedForDormancyEmail();
+    default: {
+      const unknown: never = kind;
+      throw new Error(`No email for notification kind "${String(unknown)}"`);
+    }
+  }
+}
