@@ -15,6 +15,12 @@ import {
 const MINUTE = 60_000;
 const REFUSED = 'inconnu@example.fr';
 
+/**
+ * "Now" for a run right after inserting rows: PostgreSQL stamps rows in microseconds and a JS Date
+ * truncates to milliseconds, so a Date taken in the same millisecond can be before the row.
+ */
+const justAfterInsert = () => new Date(Date.now() + 1);
+
 describe('aides: the notifications outbox is delivered by SMTP', () => {
   let env: TestEnvironment;
   let smtp: TestSmtpServer;
@@ -87,7 +93,7 @@ describe('aides: the notifications outbox is delivered by SMTP', () => {
         deactivationFrom: '2026-02-15T10:00:00+00:00',
       });
       // When the sender runs
-      const now = new Date();
+      const now = justAfterInsert();
       expect(await sender.sendPending(now)).toEqual({ sent: 1, failed: 0 });
       // Then one message reached the SMTP server, addressed to Camille
       expect(smtp.received).toHaveLength(1);
@@ -154,7 +160,7 @@ describe('aides: the notifications outbox is delivered by SMTP', () => {
       const refused = await pending(REFUSED);
       const accepted = await pending('accepte@example.fr');
       // When the sender runs
-      const now = new Date();
+      const now = justAfterInsert();
       expect(await sender.sendPending(now)).toEqual({ sent: 1, failed: 1 });
       // Then the refused one is pending, counted, and retried in a minute
       expect(await row(refused)).toEqual({
@@ -170,7 +176,7 @@ describe('aides: the notifications outbox is delivered by SMTP', () => {
 
     it('is retried after 1, then 2 minutes, not before', async () => {
       const id = await pending(REFUSED);
-      const start = new Date();
+      const start = justAfterInsert();
       await sender.sendPending(start);
 
       expect(await sender.sendPending(new Date(start.getTime() + MINUTE - 1))).toEqual({ sent: 0, failed: 0 });
