@@ -13,6 +13,8 @@ import { DEMO_PASSWORD, type DemoAccount, seedDemoData } from './demo-data.js';
 const PROCESSES = [
   { name: 'api', script: 'dist/apps/api/src/main.js' },
   { name: 'worker', script: 'dist/apps/worker/src/main.js' },
+  // Local FranceConnect stand-in (test identities); never part of a production deployment.
+  { name: 'identity-sandbox', script: 'dist/apps/identity-sandbox/src/main.js' },
 ];
 
 async function seed(context: CliContext): Promise<DemoAccount[]> {
@@ -88,6 +90,7 @@ Relais is running (logs in ${logDir}). Ctrl+C stops everything.
   API documentation  ${config.ISSUER}/api/docs
   Readiness          ${config.ISSUER}/health/ready
   Audit journal      npm run cli -- audit:verify
+  FranceConnect stand-in (test identities)  http://localhost:3100/
 
 Demo accounts (password for all: ${DEMO_PASSWORD}); add the TOTP key to any authenticator app:
 ${accountsTable(accounts)}
