@@ -24,6 +24,9 @@ const aliases = [
   'aides',
   'auth',
   'signing',
+  'mandates',
+  'france-connect',
+  'attestations',
 ];
 
 export default {

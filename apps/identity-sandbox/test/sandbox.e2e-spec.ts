@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { accessibilityViolations, launchBrowser } from '@relais/testing';
+import { accessibilityViolations, CitizenUserAgent, launchBrowser } from '@relais/testing';
 import { decodeProtectedHeader } from 'jose';
 import * as client from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -9,7 +9,6 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { findIdentityByKey } from '../src/identities/test-identities.js';
 import { loadSandboxConfig } from '../src/sandbox-config.js';
 import { type RunningSandbox, startSandbox } from '../src/sandbox.js';
-import { CitizenUserAgent } from './citizen-user-agent.js';
 
 const SCOPE = 'openid identite_pivot email preferred_username';
 // Signed userinfo (FranceConnect v2) also carries the JWT's own claims.

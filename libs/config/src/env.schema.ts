@@ -3,6 +3,9 @@ import { z } from 'zod';
 /** Publicly known, so refused in production (see loadConfig). */
 export const DEVELOPMENT_SECRETS_KEY = 'cmVsYWlzLWRldmVsb3BtZW50LWtleS1ub3QtcHJvZCE=';
 
+/** The identity sandbox's client secret: published in its README, so refused in production. */
+export const DEVELOPMENT_FRANCECONNECT_CLIENT_SECRET = 'relais-local-secret';
+
 /** A boolean read from the environment: only "true" and "false" are accepted. */
 const flag = (fallback: boolean) =>
   z
@@ -89,6 +92,29 @@ export const envSchema = z.object({
     )
     .default('Relais <ne-pas-repondre@relais.localhost>')
     .describe('Sender of the emails to aides (From header), e.g. `Relais <ne-pas-repondre@example.fr>`.'),
+  FRANCECONNECT_ISSUER: url(['http:', 'https:'])
+    .default('http://localhost:3100')
+    .describe(
+      'FranceConnect issuer Relais identifies citizens with (discovery at `<issuer>/.well-known/openid-configuration`). The default is the local identity sandbox (`npm run start:sandbox`); FranceConnect gives the issuers of its integration and production environments. Plain http is for local use: in production it is refused when a citizen logs in.',
+    ),
+  FRANCECONNECT_CLIENT_ID: z
+    .string()
+    .min(1)
+    .default('relais-local')
+    .describe("Client id of Relais at FranceConnect (the sandbox's is `relais-local`)."),
+  FRANCECONNECT_CLIENT_SECRET: z
+    .string()
+    .min(1)
+    .default(DEVELOPMENT_FRANCECONNECT_CLIENT_SECRET)
+    .describe(
+      "Client secret of Relais at FranceConnect, sent with `client_secret_post`. The default is the identity sandbox's: production refuses it.",
+    )
+    .meta({ sensitive: true }),
+  FRANCECONNECT_ACR: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/i, 'one acr value, e.g. eidas1')
+    .default('eidas1')
+    .describe('Level of assurance asked of FranceConnect (`acr_values`) and required in the ID token (`acr`).'),
   SHOW_STATE_BRAND: flag(false).describe(
     'Show the "République Française" brand block: only for State services allowed to use it.',
   ),

@@ -64,8 +64,41 @@ describe('loadConfig', () => {
   });
 });
 
+describe('FranceConnect settings', () => {
+  it('point at the local identity sandbox by default', () => {
+    expect(loadConfig({})).toMatchObject({
+      FRANCECONNECT_ISSUER: 'http://localhost:3100',
+      FRANCECONNECT_CLIENT_ID: 'relais-local',
+      FRANCECONNECT_CLIENT_SECRET: 'relais-local-secret',
+      FRANCECONNECT_ACR: 'eidas1',
+    });
+    expect(describeEnvVars().find((v) => v.name === 'FRANCECONNECT_CLIENT_SECRET')?.sensitive).toBe(true);
+  });
+
+  it('refuse an issuer that is not an http(s) URL', () => {
+    expect(() => loadConfig({ FRANCECONNECT_ISSUER: 'franceconnect.gouv.fr' })).toThrow(/FRANCECONNECT_ISSUER/);
+  });
+});
+
 describe('loadConfig in production', () => {
+  const PRODUCTION_SECRETS_KEY = Buffer.alloc(32, 7).toString('base64');
+
   it('refuses the development secrets key', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SECRETS_KEY/);
+  });
+
+  it('refuses the identity sandbox client secret', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', SECRETS_KEY: PRODUCTION_SECRETS_KEY })).toThrow(
+      /FRANCECONNECT_CLIENT_SECRET/,
+    );
+  });
+
+  it('starts with secrets of its own', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      SECRETS_KEY: PRODUCTION_SECRETS_KEY,
+      FRANCECONNECT_CLIENT_SECRET: 'a-real-secret',
+    });
+    expect(config.FRANCECONNECT_CLIENT_SECRET).toBe('a-real-secret');
   });
 });

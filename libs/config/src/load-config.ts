@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-import { DEVELOPMENT_SECRETS_KEY, envSchema, type RelaisConfig } from './env.schema.js';
+import {
+  DEVELOPMENT_FRANCECONNECT_CLIENT_SECRET,
+  DEVELOPMENT_SECRETS_KEY,
+  envSchema,
+  type RelaisConfig,
+} from './env.schema.js';
 import { InvalidConfigurationError } from './invalid-configuration.error.js';
 
 /** Validates the environment once; the result is frozen. Throws naming every bad variable. */
@@ -14,8 +19,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
     );
   }
-  if (parsed.data.NODE_ENV === 'production' && parsed.data.SECRETS_KEY === DEVELOPMENT_SECRETS_KEY) {
-    throw new InvalidConfigurationError(['SECRETS_KEY: the development key cannot be used in production']);
+  if (parsed.data.NODE_ENV === 'production') {
+    const problems = [
+      parsed.data.SECRETS_KEY === DEVELOPMENT_SECRETS_KEY &&
+        'SECRETS_KEY: the development key cannot be used in production',
+      parsed.data.FRANCECONNECT_CLIENT_SECRET === DEVELOPMENT_FRANCECONNECT_CLIENT_SECRET &&
+        'FRANCECONNECT_CLIENT_SECRET: the identity sandbox secret cannot be used in production',
+    ].filter((problem) => typeof problem === 'string');
+    if (problems.length > 0) throw new InvalidConfigurationError(problems);
   }
   return Object.freeze(parsed.data);
 }

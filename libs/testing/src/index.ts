@@ -3,3 +3,5 @@ export * from './browser.js';
 export * from './run-cli.js';
 export * from './structures.js';
 export * from './smtp-server.js';
+export * from './citizen-user-agent.js';
+export * from './identity-sandbox.js';

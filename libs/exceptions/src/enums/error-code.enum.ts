@@ -25,6 +25,17 @@ export enum ErrorCode {
   CsrfRejected = 'csrf_rejected',
   StepUpRequired = 'step_up_required',
   StructureChoiceRequired = 'structure_choice_required',
+  // Mandates
+  AideNotTrained = 'aide_not_trained',
+  MandateNotFound = 'mandate_not_found',
+  AreaOutsidePerimeter = 'area_outside_perimeter',
+  ConsentLinkInvalid = 'consent_link_invalid',
+  ConsentNotStarted = 'consent_not_started',
+  MandateAlreadyDecided = 'mandate_already_decided',
+  MandateNotRevocable = 'mandate_not_revocable',
+  // FranceConnect (citizens proving who they are)
+  FranceConnectCancelled = 'franceconnect_cancelled',
+  FranceConnectFailed = 'franceconnect_failed',
 }
 
 interface ErrorText {
@@ -153,6 +164,61 @@ export function errorText(code: ErrorCode): ErrorText {
         status: 409,
         title: 'Choisissez votre structure',
         message: 'Indiquez pour quelle structure vous travaillez aujourd’hui.',
+      };
+    case ErrorCode.AideNotTrained:
+      return {
+        status: 403,
+        title: 'Formation non validée',
+        message:
+          'Vous ne pouvez pas créer ni utiliser de mandat tant que votre responsable de structure n’a pas validé votre formation.',
+      };
+    case ErrorCode.MandateNotFound:
+      return { status: 404, title: 'Mandat introuvable', message: 'Ce mandat n’existe pas dans votre structure.' };
+    case ErrorCode.AreaOutsidePerimeter:
+      return {
+        status: 400,
+        title: 'Démarche non proposée',
+        message: 'Votre structure ne propose pas une des démarches choisies. Choisissez parmi celles de la liste.',
+      };
+    case ErrorCode.ConsentLinkInvalid:
+      return {
+        status: 410,
+        title: 'Lien expiré ou déjà utilisé',
+        message:
+          'Ce lien n’est plus valable : il sert une seule fois, pendant 24 heures. Demandez à votre aidant ou aidante de vous en donner un nouveau.',
+      };
+    case ErrorCode.ConsentNotStarted:
+      return {
+        status: 400,
+        title: 'Identification nécessaire',
+        message:
+          'Pour donner votre accord, identifiez-vous d’abord avec FranceConnect depuis le lien ou l’écran de votre aidant ou aidante.',
+      };
+    case ErrorCode.MandateAlreadyDecided:
+      return {
+        status: 409,
+        title: 'Demande déjà traitée',
+        message: 'Cette demande de mandat a déjà été acceptée, refusée ou annulée. Vous n’avez rien d’autre à faire.',
+      };
+    case ErrorCode.MandateNotRevocable:
+      return {
+        status: 409,
+        title: 'Mandat déjà terminé',
+        message: 'Ce mandat ou cette démarche est déjà terminé : il n’y a rien à arrêter.',
+      };
+    case ErrorCode.FranceConnectCancelled:
+      return {
+        status: 400,
+        title: 'Connexion annulée',
+        message:
+          'Vous avez annulé la connexion avec FranceConnect. Pour continuer, cliquez de nouveau sur le bouton FranceConnect.',
+      };
+    case ErrorCode.FranceConnectFailed:
+      return {
+        status: 502,
+        title: 'Connexion avec FranceConnect impossible',
+        message:
+          'La connexion avec FranceConnect n’a pas abouti. Réessayez ; si cela se reproduit, réessayez dans quelques minutes ou demandez de l’aide à votre aidant ou aidante.',
       };
     case ErrorCode.Internal:
       return {
