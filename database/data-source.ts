@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { Aide, Invitation, Membership, Notification } from '@relais/aides';
 import { AuditJournalEntry, AuditOutboxEntry } from '@relais/audit';
 import { connectionOptions } from '@relais/database';
+import { Attestation, Citizen, Mandate, MandateProcedure } from '@relais/mandates';
 import { SigningKey } from '@relais/signing';
 import { Structure } from '@relais/structures';
 import { DataSource } from 'typeorm';
@@ -19,6 +20,10 @@ export const entities = [
   Invitation,
   Notification,
   SigningKey,
+  Citizen,
+  Mandate,
+  MandateProcedure,
+  Attestation,
 ];
 
 export function createDataSource(url: string): DataSource {

@@ -1,4 +1,5 @@
 import { AuditJournal1764000000000 } from './1764000000000-audit-journal.js';
+import { Mandates1764600000000 } from './1764600000000-mandates.js';
 import { SigningKeys1764500000000 } from './1764500000000-signing-keys.js';
 import { Structures1764100000000 } from './1764100000000-structures.js';
 import { Aides1764200000000 } from './1764200000000-aides.js';
@@ -13,4 +14,5 @@ export const migrations = [
   Notifications1764300000000,
   NotificationDelivery1764400000000,
   SigningKeys1764500000000,
+  Mandates1764600000000,
 ];

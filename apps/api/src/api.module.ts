@@ -6,7 +6,9 @@ import { RelaisConfigModule } from '@relais/config';
 import { DatabaseModule } from '@relais/database';
 import { AllExceptionsFilter } from '@relais/exceptions';
 import { HealthModule } from '@relais/health';
+import { FranceConnectModule } from '@relais/france-connect';
 import { LoggerModule } from '@relais/logger';
+import { MandatesModule } from '@relais/mandates';
 import { QueueModule } from '@relais/queue';
 
 import { InvitationController } from './console/invitation.controller.js';
@@ -14,10 +16,32 @@ import { LoginController } from './console/login.controller.js';
 import { SpaceController } from './console/space.controller.js';
 import { SupervisorController } from './console/supervisor.controller.js';
 import { HomeController } from './home/home.controller.js';
+import { ConsentController } from './mandates/consent.controller.js';
+import { MandatesController } from './mandates/mandates.controller.js';
+import { VerificationController } from './mandates/verification.controller.js';
 
 @Module({
-  imports: [RelaisConfigModule, LoggerModule, DatabaseModule, QueueModule, AuditModule, HealthModule, AuthModule],
-  controllers: [HomeController, LoginController, InvitationController, SpaceController, SupervisorController],
+  imports: [
+    RelaisConfigModule,
+    LoggerModule,
+    DatabaseModule,
+    QueueModule,
+    AuditModule,
+    HealthModule,
+    AuthModule,
+    FranceConnectModule,
+    MandatesModule,
+  ],
+  controllers: [
+    HomeController,
+    LoginController,
+    InvitationController,
+    SpaceController,
+    SupervisorController,
+    MandatesController,
+    ConsentController,
+    VerificationController,
+  ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })
 export class ApiModule {}

@@ -3,11 +3,20 @@ import { AidesModule } from '@relais/aides';
 import { AuditModule } from '@relais/audit';
 import { RelaisConfigModule } from '@relais/config';
 import { DatabaseModule } from '@relais/database';
+import { MandatesModule } from '@relais/mandates';
 import { SigningModule } from '@relais/signing';
 import { StructuresModule } from '@relais/structures';
 
 /** What operator commands may use: the domain libraries, no HTTP, no queue consumers. */
 @Module({
-  imports: [RelaisConfigModule, DatabaseModule, AuditModule, StructuresModule, AidesModule, SigningModule],
+  imports: [
+    RelaisConfigModule,
+    DatabaseModule,
+    AuditModule,
+    StructuresModule,
+    AidesModule,
+    SigningModule,
+    MandatesModule,
+  ],
 })
 export class CliModule {}

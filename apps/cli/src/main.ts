@@ -10,6 +10,7 @@ import { databaseCommands } from './commands/database.command.js';
 import { demoCommands } from './commands/demo.command.js';
 import { docsCommands } from './commands/docs.command.js';
 import { keysCommands } from './commands/keys.command.js';
+import { attestationCommands } from './commands/attestation.command.js';
 import { structureCommands } from './commands/structure.command.js';
 
 /** Every operator command; a module adds its registration here. */
@@ -21,6 +22,7 @@ const registrations: CommandRegistration[] = [
   structureCommands,
   aideCommands,
   keysCommands,
+  attestationCommands,
 ];
 
 const context = new CliContext();

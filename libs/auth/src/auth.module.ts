@@ -32,6 +32,8 @@ export class AuthModule implements NestModule {
       .exclude(
         { path: 'health/{*path}', method: RequestMethod.ALL },
         { path: 'api/{*path}', method: RequestMethod.ALL },
+        // Public, stateless and multipart (the token could not be read before the upload is parsed).
+        { path: 'verify', method: RequestMethod.POST },
       )
       .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }

@@ -26,6 +26,16 @@ export enum AuditAction {
   AideSecondFactorEnrolled = 'aide.second_factor_enrolled',
   AideDormancyWarned = 'aide.dormancy_warned',
   AideDeactivatedForDormancy = 'aide.deactivated_for_dormancy',
+  // Mandates
+  MandateRequested = 'mandate.requested',
+  MandateCitizenIdentified = 'mandate.citizen_identified',
+  MandateConsented = 'mandate.consented',
+  MandateRefused = 'mandate.refused',
+  MandateAreaReplaced = 'mandate.area_replaced',
+  MandateAreaRevoked = 'mandate.area_revoked',
+  MandateRevoked = 'mandate.revoked',
+  AttestationIssued = 'attestation.issued',
+  AttestationDownloaded = 'attestation.downloaded',
 }
 
 export enum AuditActorType {

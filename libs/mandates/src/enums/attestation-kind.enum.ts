@@ -1,0 +1,4 @@
+export enum AttestationKind {
+  Mandate = 'mandate',
+  Revocation = 'revocation',
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '@relais/audit';
+import { SigningModule } from '@relais/signing';
+
+import { Attestation } from './entities/attestation.entity.js';
+import { Citizen } from './entities/citizen.entity.js';
+import { MandateProcedure } from './entities/mandate-procedure.entity.js';
+import { Mandate } from './entities/mandate.entity.js';
+import { AttestationsService } from './services/attestations.service.js';
+import { ConsentService } from './services/consent.service.js';
+import { MandateQueries } from './services/mandate-queries.service.js';
+import { MandateRequests } from './services/mandate-requests.service.js';
+import { RevocationService } from './services/revocation.service.js';
+
+const services = [MandateRequests, ConsentService, RevocationService, MandateQueries, AttestationsService];
+
+/** Mandates: requests, consent, sealing, attestations, revocation; the app also imports config and database. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Citizen, Mandate, MandateProcedure, Attestation]), AuditModule, SigningModule],
+  providers: services,
+  exports: [...services, SigningModule],
+})
+export class MandatesModule {}

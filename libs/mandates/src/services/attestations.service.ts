@@ -1,0 +1,235 @@
+import { createHash } from 'node:crypto';
+
+import { Inject, Injectable } from '@nestjs/common';
+import { Aide } from '@relais/aides';
+import {
+  readEmbeddedSeal,
+  renderMandateAttestation,
+  renderRevocationAttestation,
+  type AttestationParties,
+} from '@relais/attestations';
+import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
+import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
+import { Signer } from '@relais/signing';
+import { PROCEDURE_AREA_LABELS, Structure, type ProcedureArea } from '@relais/structures';
+import { DataSource, type EntityManager } from 'typeorm';
+
+import { consentText } from '../consent-text.js';
+import { Attestation } from '../entities/attestation.entity.js';
+import { Citizen } from '../entities/citizen.entity.js';
+import { MandateProcedure } from '../entities/mandate-procedure.entity.js';
+import { Mandate } from '../entities/mandate.entity.js';
+import { AttestationKind } from '../enums/attestation-kind.enum.js';
+import { MANDATE_DURATION_LABELS } from '../enums/mandate-duration.enum.js';
+import type { RevocationSealPayload } from '../mandate-seal.js';
+import { areaStates, mandateState, type AreaState, type MandateState } from '../mandate-state.js';
+import { newVerificationCode, normaliseVerificationCode } from '../verification-code.js';
+
+const areaItems = (areas: readonly string[]) =>
+  areas.map((code) => ({ code, label: PROCEDURE_AREA_LABELS[code as ProcedureArea] }));
+
+const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Why a code or a file is not accepted as a Relais attestation. */
+export type AttestationRefusal = 'unknown_code' | 'not_an_attestation' | 'altered_file' | 'invalid_seal';
+
+/** What checking an attestation tells: genuine or not and, if genuine, where its mandate stands now. */
+export type AttestationCheck =
+  | { genuine: false; reason: AttestationRefusal }
+  | {
+      genuine: true;
+      kind: AttestationKind;
+      code: string;
+      issuedAt: Date;
+      structureName: string;
+      /** "Élodie D.": enough to match the paper, not a directory. */
+      citizenName: string;
+      startsAt: Date;
+      expiresAt: Date;
+      state: MandateState;
+      areas: AreaState[];
+    };
+
+/**
+ * Produces the attestation PDFs (at consent and at revocation) inside the caller's transaction,
+ * keeps their bytes, and checks codes and files given back to us.
+ */
+@Injectable()
+export class AttestationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly signer: Signer,
+    private readonly audit: AuditRecorder,
+    @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
+  ) {}
+
+  /** The mandate attestation, for a mandate just consented and sealed in `manager`'s transaction. */
+  async issueForMandate(manager: EntityManager, mandate: Mandate): Promise<Attestation> {
+    const parties = await this.parties(manager, mandate);
+    const code = newVerificationCode();
+    const pdf = await renderMandateAttestation({
+      ...parties,
+      mandateId: mandate.id,
+      areas: areaItems(mandate.areas),
+      durationLabel: MANDATE_DURATION_LABELS[mandate.duration],
+      startsAt: mandate.startsAt!,
+      expiresAt: mandate.expiresAt!,
+      consentedAt: mandate.decidedAt!,
+      consentText: consentText(
+        {
+          citizenName: `${parties.citizen.givenName} ${parties.citizen.familyName}`,
+          structureName: parties.structure.name,
+          aideName: `${parties.aide.givenName} ${parties.aide.familyName}`,
+          areaLabels: mandate.areas.map((area) => PROCEDURE_AREA_LABELS[area]),
+          durationLabel: MANDATE_DURATION_LABELS[mandate.duration],
+          expiresAt: mandate.expiresAt!,
+        },
+        mandate.consentTextVersion!,
+      ),
+      verification: { code, url: this.verificationUrl(code), seal: mandate.seal! },
+    });
+    return this.store(manager, mandate, AttestationKind.Mandate, code, mandate.seal!, pdf);
+  }
+
+  /** The revocation attestation: signs the revocation statement and renders its PDF. */
+  async issueForRevocation(
+    manager: EntityManager,
+    mandate: Mandate,
+    statement: RevocationSealPayload,
+  ): Promise<Attestation> {
+    const parties = await this.parties(manager, mandate, statement.aide.id);
+    const seal = await this.signer.sign(statement);
+    const mandateAttestation = await manager.findOneByOrFail(Attestation, {
+      mandateId: mandate.id,
+      kind: AttestationKind.Mandate,
+    });
+    const code = newVerificationCode();
+    const pdf = await renderRevocationAttestation({
+      ...parties,
+      mandateId: mandate.id,
+      revokedAreas: areaItems(statement.revokedAreas),
+      remainingAreas: areaItems(statement.remainingAreas),
+      revokedAt: new Date(statement.revokedAt),
+      mandateCode: mandateAttestation.code,
+      verification: { code, url: this.verificationUrl(code), seal },
+    });
+    return this.store(manager, mandate, AttestationKind.Revocation, code, seal, pdf);
+  }
+
+  /** The stored PDF of an attestation, or null; with a structure, only for that structure's mandates. */
+  async pdf(attestationId: string, structureId?: string): Promise<{ attestation: Attestation; pdf: Buffer } | null> {
+    const query = this.dataSource
+      .getRepository(Attestation)
+      .createQueryBuilder('a')
+      .addSelect('a.pdf')
+      .innerJoin(Mandate, 'm', 'm.id = a.mandate_id')
+      .where('a.id = :attestationId', { attestationId });
+    if (structureId) query.andWhere('m.structure_id = :structureId', { structureId });
+    const row = await query.getOne();
+    return row ? { attestation: row, pdf: row.pdf } : null;
+  }
+
+  /** Journals that an aide (or the citizen, without aideId) downloaded an attestation. */
+  recordDownload(attestation: Attestation, by: { aideId?: string; structureId?: string; citizenId?: string }) {
+    return this.dataSource.transaction((manager) =>
+      this.audit.record(manager, {
+        action: AuditAction.AttestationDownloaded,
+        actor: by.aideId
+          ? { type: AuditActorType.Aide, id: by.aideId }
+          : { type: AuditActorType.Citizen, id: by.citizenId ?? null },
+        structureId: by.structureId ?? null,
+        citizenId: by.citizenId ?? null,
+        mandateId: attestation.mandateId,
+        details: { attestationId: attestation.id, kind: attestation.kind },
+      }),
+    );
+  }
+
+  /** Checks a verification code (as printed, or as typed by a person). */
+  async checkCode(input: string, now = new Date()): Promise<AttestationCheck> {
+    const code = normaliseVerificationCode(input);
+    const attestation = code && (await this.dataSource.getRepository(Attestation).findOneBy({ code }));
+    if (!attestation) return { genuine: false, reason: 'unknown_code' };
+    return this.check(attestation, now);
+  }
+
+  /**
+   * Checks a file: it must be, byte for byte, a PDF we gave out. A file whose embedded seal is
+   * ours but whose bytes differ was altered after it left Relais.
+   */
+  async checkFile(bytes: Uint8Array, now = new Date()): Promise<AttestationCheck> {
+    const attestation = await this.dataSource.getRepository(Attestation).findOneBy({ sha256: sha256Hex(bytes) });
+    if (attestation) return this.check(attestation, now);
+    return { genuine: false, reason: readEmbeddedSeal(bytes) ? 'altered_file' : 'not_an_attestation' };
+  }
+
+  private async check(attestation: Attestation, now: Date): Promise<AttestationCheck> {
+    const verified = await this.signer.verify(attestation.seal);
+    if (!verified.valid || verified.payload.mandateId !== attestation.mandateId) {
+      return { genuine: false, reason: 'invalid_seal' };
+    }
+    const manager = this.dataSource.manager;
+    const mandate = await manager.findOneByOrFail(Mandate, { id: attestation.mandateId });
+    const [structure, citizen, procedures] = await Promise.all([
+      manager.findOneByOrFail(Structure, { id: mandate.structureId }),
+      manager.findOneByOrFail(Citizen, { id: mandate.citizenId! }),
+      manager.findBy(MandateProcedure, { mandateId: mandate.id }),
+    ]);
+    const areas = areaStates(mandate, procedures, structure.active, now);
+    return {
+      genuine: true,
+      kind: attestation.kind,
+      code: attestation.code,
+      issuedAt: attestation.createdAt,
+      structureName: structure.name,
+      citizenName: `${citizen.givenName} ${citizen.familyName.charAt(0)}.`,
+      startsAt: mandate.startsAt!,
+      expiresAt: mandate.expiresAt!,
+      state: mandateState(mandate, areas, now),
+      areas,
+    };
+  }
+
+  private verificationUrl(code: string): string {
+    return `${this.config.ISSUER}/verify/${code}`;
+  }
+
+  private async parties(
+    manager: EntityManager,
+    mandate: Mandate,
+    aideId = mandate.aideId,
+  ): Promise<AttestationParties> {
+    const [structure, aide, citizen] = await Promise.all([
+      manager.findOneByOrFail(Structure, { id: mandate.structureId }),
+      manager.findOneByOrFail(Aide, { id: aideId }),
+      manager.findOneByOrFail(Citizen, { id: mandate.citizenId! }),
+    ]);
+    return {
+      structure: { name: structure.name, siret: structure.siret, address: structure.address },
+      aide: { givenName: aide.givenName ?? '', familyName: aide.familyName ?? aide.email },
+      citizen: { givenName: citizen.givenName, familyName: citizen.familyName, birthdate: citizen.birthdate },
+    };
+  }
+
+  private async store(
+    manager: EntityManager,
+    mandate: Mandate,
+    kind: AttestationKind,
+    code: string,
+    seal: string,
+    pdf: Buffer,
+  ): Promise<Attestation> {
+    const attestation = await manager.save(
+      manager.create(Attestation, { mandateId: mandate.id, kind, code, seal, sha256: sha256Hex(pdf), pdf }),
+    );
+    await this.audit.record(manager, {
+      action: AuditAction.AttestationIssued,
+      actor: { type: AuditActorType.System },
+      structureId: mandate.structureId,
+      citizenId: mandate.citizenId,
+      mandateId: mandate.id,
+      details: { attestationId: attestation.id, kind },
+    });
+    return attestation;
+  }
+}

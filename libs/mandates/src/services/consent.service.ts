@@ -1,0 +1,255 @@
+import { Injectable } from '@nestjs/common';
+import { Aide } from '@relais/aides';
+import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
+import { DomainException, ErrorCode } from '@relais/exceptions';
+import type { FranceConnectIdentity } from '@relais/france-connect';
+import { Signer } from '@relais/signing';
+import { PROCEDURE_AREA_LABELS, Structure } from '@relais/structures';
+import { DataSource, In, type EntityManager } from 'typeorm';
+
+import { consentText, consentTextDigest, type ConsentFacts, type ConsentText } from '../consent-text.js';
+import type { Attestation } from '../entities/attestation.entity.js';
+import { Citizen } from '../entities/citizen.entity.js';
+import { MandateProcedure } from '../entities/mandate-procedure.entity.js';
+import { Mandate } from '../entities/mandate.entity.js';
+import { ConsentChannel } from '../enums/consent-channel.enum.js';
+import { MANDATE_DURATION_LABELS, mandateEnd } from '../enums/mandate-duration.enum.js';
+import { MandateStatus } from '../enums/mandate-status.enum.js';
+import { RevocationReason } from '../enums/revocation-reason.enum.js';
+import type { ConsentEvidence } from '../interfaces/consent-evidence.interface.js';
+import { citizenIdentityDigest, type MandateSealPayload } from '../mandate-seal.js';
+import { AttestationsService } from './attestations.service.js';
+import { assertMayCreateMandates } from './mandate-requests.service.js';
+import { mandateUsability } from './mandate-usability.js';
+
+/** What the consent page shows the citizen (and the aide beside them). */
+export interface ConsentPage {
+  mandate: Mandate;
+  citizen: Citizen;
+  text: ConsentText;
+  textDigest: string;
+  /** Areas already covered by another mandate of this structure, which this one will replace. */
+  replacedAreas: string[];
+}
+
+/** The FranceConnect facts kept as evidence of who consented (no token, no personal data). */
+export type IdentificationEvidence = Pick<FranceConnectIdentity, 'acr' | 'authTime' | 'idTokenDigest'>;
+
+export interface ConsentDecision {
+  mandateId: string;
+  citizenId: string;
+  /** The consent text the citizen read: its version and digest, as the page posted them. */
+  textVersion: string;
+  textDigest: string;
+  identification: IdentificationEvidence;
+}
+
+/** The citizen's decision on a pending mandate: consent (sealed, attested) or refusal. */
+@Injectable()
+export class ConsentService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditRecorder,
+    private readonly signer: Signer,
+    private readonly attestations: AttestationsService,
+  ) {}
+
+  /** The consent page for an identified citizen, with the current text as of `now`. */
+  async page(mandateId: string, citizenId: string, now = new Date()): Promise<ConsentPage> {
+    const manager = this.dataSource.manager;
+    const mandate = await this.pendingFor(manager, mandateId, citizenId);
+    const citizen = await manager.findOneByOrFail(Citizen, { id: citizenId });
+    const text = consentText(await this.facts(manager, mandate, citizen, mandateEnd(now, mandate.duration)));
+    const replaced = await this.coveredElsewhere(manager, mandate, citizenId, now);
+    return {
+      mandate,
+      citizen,
+      text,
+      textDigest: consentTextDigest(text),
+      replacedAreas: replaced.map((procedure) => PROCEDURE_AREA_LABELS[procedure.area]),
+    };
+  }
+
+  /**
+   * The citizen agrees. In one transaction: the citizen is locked (concurrent consents for the
+   * same person run one after the other), areas another mandate of the structure covers are
+   * revoked as replaced, the mandate is dated, sealed and attested. If the text to agree to is
+   * no longer the one read (new version, or the end date moved past midnight), nothing is written
+   * and the caller shows the page again.
+   */
+  async consent(decision: ConsentDecision): Promise<{ mandate: Mandate; attestation: Attestation } | 'text_changed'> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT id FROM citizens WHERE id = $1 FOR UPDATE', [decision.citizenId]);
+      const mandate = await this.pendingFor(manager, decision.mandateId, decision.citizenId, true);
+      await assertMayCreateMandates(manager, mandate.structureId, mandate.aideId);
+      const citizen = await manager.findOneByOrFail(Citizen, { id: decision.citizenId });
+      const now = new Date();
+      const expiresAt = mandateEnd(now, mandate.duration);
+      const text = consentText(await this.facts(manager, mandate, citizen, expiresAt));
+      if (text.version !== decision.textVersion || consentTextDigest(text) !== decision.textDigest) {
+        return 'text_changed';
+      }
+      await this.replaceOlderAuthorisations(manager, mandate, citizen.id, now);
+      await manager.insert(
+        MandateProcedure,
+        mandate.areas.map((area) => ({
+          mandateId: mandate.id,
+          structureId: mandate.structureId,
+          citizenId: citizen.id,
+          area,
+        })),
+      );
+      const evidence: ConsentEvidence = {
+        channel: mandate.channel,
+        consentedAt: now.toISOString(),
+        textVersion: text.version,
+        textDigest: decision.textDigest,
+        franceConnect: {
+          acr: decision.identification.acr,
+          authTime: decision.identification.authTime?.toISOString() ?? null,
+          idTokenDigest: decision.identification.idTokenDigest,
+        },
+      };
+      const structure = await manager.findOneByOrFail(Structure, { id: mandate.structureId });
+      const payload: MandateSealPayload = {
+        type: 'relais/mandate',
+        version: 1,
+        mandateId: mandate.id,
+        structure: { id: structure.id, siret: structure.siret, name: structure.name },
+        aide: { id: mandate.aideId },
+        citizen: { identityDigest: citizenIdentityDigest(citizen) },
+        areas: mandate.areas,
+        duration: mandate.duration,
+        startsAt: now.toISOString(),
+        expiresAt: expiresAt.toISOString(),
+        consent: evidence,
+      };
+      Object.assign(mandate, {
+        status: MandateStatus.Active,
+        decidedAt: now,
+        startsAt: now,
+        expiresAt,
+        consentTextVersion: text.version,
+        consentEvidence: evidence,
+        seal: await this.signer.sign(payload),
+      });
+      await manager.save(mandate);
+      await this.audit.record(manager, {
+        action: AuditAction.MandateConsented,
+        actor: { type: AuditActorType.Citizen, id: citizen.id },
+        structureId: mandate.structureId,
+        citizenId: citizen.id,
+        mandateId: mandate.id,
+        details: {
+          areas: mandate.areas,
+          expiresAt: payload.expiresAt,
+          channel: mandate.channel,
+          textVersion: text.version,
+        },
+      });
+      const attestation = await this.attestations.issueForMandate(manager, mandate);
+      return { mandate, attestation };
+    });
+  }
+
+  /** The citizen says no: the request is closed, kept for the record, never usable. */
+  async refuse(mandateId: string, citizenId: string): Promise<Mandate> {
+    return this.dataSource.transaction(async (manager) => {
+      const mandate = await this.pendingFor(manager, mandateId, citizenId, true);
+      mandate.status = MandateStatus.Refused;
+      mandate.decidedAt = new Date();
+      await manager.save(mandate);
+      await this.audit.record(manager, {
+        action: AuditAction.MandateRefused,
+        actor: { type: AuditActorType.Citizen, id: citizenId },
+        structureId: mandate.structureId,
+        citizenId,
+        mandateId: mandate.id,
+        details: { channel: mandate.channel },
+      });
+      return mandate;
+    });
+  }
+
+  /** The pending mandate this citizen identified for; a remote one only while its link is valid. */
+  private async pendingFor(manager: EntityManager, mandateId: string, citizenId: string, lock = false) {
+    const mandate = await manager.findOne(Mandate, {
+      where: { id: mandateId },
+      lock: lock ? { mode: 'pessimistic_write' } : undefined,
+    });
+    if (!mandate || mandate.status !== MandateStatus.PendingConsent) {
+      throw new DomainException(ErrorCode.MandateAlreadyDecided);
+    }
+    if (mandate.citizenId !== citizenId) throw new DomainException(ErrorCode.ConsentNotStarted);
+    if (mandate.channel === ConsentChannel.Remote && mandate.remoteExpiresAt! <= new Date()) {
+      throw new DomainException(ErrorCode.ConsentLinkInvalid);
+    }
+    return mandate;
+  }
+
+  private async facts(
+    manager: EntityManager,
+    mandate: Mandate,
+    citizen: Citizen,
+    expiresAt: Date,
+  ): Promise<ConsentFacts> {
+    const [structure, aide] = await Promise.all([
+      manager.findOneByOrFail(Structure, { id: mandate.structureId }),
+      manager.findOneByOrFail(Aide, { id: mandate.aideId }),
+    ]);
+    return {
+      citizenName: `${citizen.givenName} ${citizen.familyName}`,
+      structureName: structure.name,
+      aideName: [aide.givenName, aide.familyName].filter(Boolean).join(' ') || aide.email,
+      areaLabels: mandate.areas.map((area) => PROCEDURE_AREA_LABELS[area]),
+      durationLabel: MANDATE_DURATION_LABELS[mandate.duration],
+      expiresAt,
+    };
+  }
+
+  /** In-force authorisations of this structure for the citizen in the mandate's areas, still usable at `now`. */
+  private async coveredElsewhere(manager: EntityManager, mandate: Mandate, citizenId: string, now: Date) {
+    const procedures = await manager.findBy(MandateProcedure, {
+      structureId: mandate.structureId,
+      citizenId,
+      area: In(mandate.areas),
+      inForce: true,
+    });
+    if (procedures.length === 0) return [];
+    const structure = await manager.findOneByOrFail(Structure, { id: mandate.structureId });
+    const owners = await manager.findBy(Mandate, { id: In(procedures.map((procedure) => procedure.mandateId)) });
+    return procedures.filter((procedure) => {
+      const owner = owners.find((candidate) => candidate.id === procedure.mandateId)!;
+      return mandateUsability({ ...owner, structureActive: structure.active, procedure }, now).usable;
+    });
+  }
+
+  /**
+   * So one area is never covered twice: in-force authorisations for the new mandate's areas are
+   * taken out of force; those still usable are revoked as replaced (journaled), the others (their
+   * mandate ended) are just closed.
+   */
+  private async replaceOlderAuthorisations(manager: EntityManager, mandate: Mandate, citizenId: string, now: Date) {
+    const replaced = await this.coveredElsewhere(manager, mandate, citizenId, now);
+    await manager.update(
+      MandateProcedure,
+      { structureId: mandate.structureId, citizenId, area: In(mandate.areas), inForce: true },
+      { inForce: false },
+    );
+    for (const procedure of replaced) {
+      await manager.update(
+        MandateProcedure,
+        { id: procedure.id },
+        { revokedAt: now, revocationReason: RevocationReason.Replaced },
+      );
+      await this.audit.record(manager, {
+        action: AuditAction.MandateAreaReplaced,
+        actor: { type: AuditActorType.Citizen, id: citizenId },
+        structureId: mandate.structureId,
+        citizenId,
+        mandateId: procedure.mandateId,
+        details: { area: procedure.area, replacedBy: mandate.id },
+      });
+    }
+  }
+}

@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import { Aide } from '@relais/aides';
+import { DomainException, ErrorCode } from '@relais/exceptions';
+import { Structure } from '@relais/structures';
+import { Brackets, DataSource, In } from 'typeorm';
+
+import { Attestation } from '../entities/attestation.entity.js';
+import { Citizen } from '../entities/citizen.entity.js';
+import { MandateProcedure } from '../entities/mandate-procedure.entity.js';
+import { Mandate } from '../entities/mandate.entity.js';
+import { MandateStatus } from '../enums/mandate-status.enum.js';
+import { areaStates, MandateState, mandateState, type AreaState } from '../mandate-state.js';
+import { searchable } from './mandate-requests.service.js';
+
+export const MANDATES_PAGE_SIZE = 50;
+
+export interface MandateFilter {
+  /** Part of the citizen's name, accents and case ignored. */
+  name?: string;
+  state?: MandateState;
+  page?: number;
+}
+
+export interface MandateSummary {
+  mandate: Mandate;
+  citizen: Citizen | null;
+  state: MandateState;
+  areas: AreaState[];
+}
+
+export interface MandateDetail extends MandateSummary {
+  aide: Pick<Aide, 'givenName' | 'familyName' | 'email'>;
+  attestations: Pick<Attestation, 'id' | 'kind' | 'code' | 'createdAt'>[];
+  /** Newer mandates that renew this one. */
+  renewedBy: Pick<Mandate, 'id' | 'status'>[];
+}
+
+/** What the aide console shows of the structure's mandates. */
+@Injectable()
+export class MandateQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async list(
+    structureId: string,
+    filter: MandateFilter,
+    now = new Date(),
+  ): Promise<{ items: MandateSummary[]; total: number }> {
+    const query = this.dataSource.manager
+      .createQueryBuilder(Mandate, 'm')
+      .leftJoinAndMapOne('m.citizen', Citizen, 'c', 'c.id = m.citizen_id')
+      .where('m.structure_id = :structureId', { structureId, now })
+      .orderBy('m.created_at', 'DESC')
+      .take(MANDATES_PAGE_SIZE)
+      .skip(((filter.page ?? 1) - 1) * MANDATES_PAGE_SIZE);
+    const name = filter.name && searchable(filter.name);
+    if (name) query.andWhere('c.search_name LIKE :name', { name: `%${name}%` });
+    // "Some area still usable": an authorisation neither revoked nor replaced.
+    const anyAreaLeft =
+      'EXISTS (SELECT 1 FROM mandate_procedures p WHERE p.mandate_id = m.id AND p.revoked_at IS NULL)';
+    switch (filter.state) {
+      case MandateState.Pending:
+        query.andWhere('m.status = :status', { status: MandateStatus.PendingConsent });
+        break;
+      case MandateState.Refused:
+        query.andWhere('m.status = :status', { status: MandateStatus.Refused });
+        break;
+      case MandateState.Expired:
+        query.andWhere('m.status = :status AND m.expires_at <= :now', { status: MandateStatus.Active });
+        break;
+      case MandateState.Current:
+      case MandateState.PartlyRevoked:
+        query.andWhere(`m.status = :status AND m.expires_at > :now AND ${anyAreaLeft}`, {
+          status: MandateStatus.Active,
+        });
+        break;
+      case MandateState.Revoked:
+        query.andWhere(
+          new Brackets((where) =>
+            where
+              .where('m.status = :revoked', { revoked: MandateStatus.Revoked })
+              .orWhere(`m.status = :active AND m.expires_at > :now AND NOT ${anyAreaLeft}`, {
+                active: MandateStatus.Active,
+              }),
+          ),
+        );
+        break;
+    }
+    const [mandates, total] = await query.getManyAndCount();
+    const structure = await this.dataSource.manager.findOneByOrFail(Structure, { id: structureId });
+    const procedures = mandates.length
+      ? await this.dataSource.manager.findBy(MandateProcedure, { mandateId: In(mandates.map((m) => m.id)) })
+      : [];
+    const items = mandates.map((mandate) =>
+      this.summary(
+        mandate,
+        (mandate as Mandate & { citizen: Citizen | null }).citizen ?? null,
+        procedures.filter((procedure) => procedure.mandateId === mandate.id),
+        structure.active,
+        now,
+      ),
+    );
+    return { items, total };
+  }
+
+  async detail(structureId: string, mandateId: string, now = new Date()): Promise<MandateDetail> {
+    const manager = this.dataSource.manager;
+    const mandate = await manager.findOneBy(Mandate, { id: mandateId, structureId });
+    if (!mandate) throw new DomainException(ErrorCode.MandateNotFound);
+    const [structure, citizen, aide, procedures, attestations, renewedBy] = await Promise.all([
+      manager.findOneByOrFail(Structure, { id: structureId }),
+      mandate.citizenId ? manager.findOneBy(Citizen, { id: mandate.citizenId }) : null,
+      manager.findOneByOrFail(Aide, { id: mandate.aideId }),
+      manager.findBy(MandateProcedure, { mandateId }),
+      manager.find(Attestation, { where: { mandateId }, order: { createdAt: 'ASC' } }),
+      manager.find(Mandate, { where: { renewsMandateId: mandateId }, select: { id: true, status: true } }),
+    ]);
+    return {
+      ...this.summary(mandate, citizen, procedures, structure.active, now),
+      aide: { givenName: aide.givenName, familyName: aide.familyName, email: aide.email },
+      attestations,
+      renewedBy,
+    };
+  }
+
+  private summary(
+    mandate: Mandate,
+    citizen: Citizen | null,
+    procedures: MandateProcedure[],
+    structureActive: boolean,
+    now: Date,
+  ): MandateSummary {
+    const areas = areaStates(mandate, procedures, structureActive, now);
+    return { mandate, citizen, areas, state: mandateState(mandate, areas, now) };
+  }
+}

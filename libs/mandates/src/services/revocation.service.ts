@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
+import { DomainException, ErrorCode } from '@relais/exceptions';
+import { Structure, type ProcedureArea } from '@relais/structures';
+import { DataSource, In } from 'typeorm';
+
+import type { Attestation } from '../entities/attestation.entity.js';
+import { MandateProcedure } from '../entities/mandate-procedure.entity.js';
+import { Mandate } from '../entities/mandate.entity.js';
+import { MandateStatus } from '../enums/mandate-status.enum.js';
+import { RevocationReason } from '../enums/revocation-reason.enum.js';
+import { sealDigest, type RevocationSealPayload } from '../mandate-seal.js';
+import { areaStates } from '../mandate-state.js';
+import { AttestationsService } from './attestations.service.js';
+
+export interface RevocationRequest {
+  structureId: string;
+  mandateId: string;
+  /** The aide doing it, with the citizen present. */
+  aideId: string;
+  /** One area, or every area still usable when absent. */
+  area?: ProcedureArea;
+}
+
+/** Stopping a mandate, or one of its areas, at the citizen's request; gives a revocation attestation. */
+@Injectable()
+export class RevocationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditRecorder,
+    private readonly attestations: AttestationsService,
+  ) {}
+
+  async revoke(request: RevocationRequest): Promise<Attestation> {
+    return this.dataSource.transaction(async (manager) => {
+      const mandate = await manager.findOne(Mandate, {
+        where: { id: request.mandateId, structureId: request.structureId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!mandate) throw new DomainException(ErrorCode.MandateNotFound);
+      const structure = await manager.findOneByOrFail(Structure, { id: mandate.structureId });
+      const procedures = await manager.findBy(MandateProcedure, { mandateId: mandate.id });
+      const now = new Date();
+      const usable = areaStates(mandate, procedures, structure.active, now)
+        .filter((state) => state.usable)
+        .map((state) => state.area);
+      const revoked = request.area ? usable.filter((area) => area === request.area) : usable;
+      if (revoked.length === 0) throw new DomainException(ErrorCode.MandateNotRevocable);
+      const remaining = usable.filter((area) => !revoked.includes(area));
+
+      await manager.update(
+        MandateProcedure,
+        { mandateId: mandate.id, area: In(revoked) },
+        { inForce: false, revokedAt: now, revocationReason: RevocationReason.Revoked, revokedByAideId: request.aideId },
+      );
+      const whole = remaining.length === 0;
+      if (whole) await manager.update(Mandate, { id: mandate.id }, { status: MandateStatus.Revoked, revokedAt: now });
+      await this.audit.record(manager, {
+        action: whole ? AuditAction.MandateRevoked : AuditAction.MandateAreaRevoked,
+        actor: { type: AuditActorType.Aide, id: request.aideId },
+        structureId: mandate.structureId,
+        citizenId: mandate.citizenId,
+        mandateId: mandate.id,
+        details: { areas: revoked, remaining },
+      });
+      const statement: RevocationSealPayload = {
+        type: 'relais/revocation',
+        version: 1,
+        mandateId: mandate.id,
+        mandateSealDigest: sealDigest(mandate.seal!),
+        structure: { id: structure.id, siret: structure.siret },
+        aide: { id: request.aideId },
+        revokedAreas: revoked,
+        remainingAreas: remaining,
+        revokedAt: now.toISOString(),
+      };
+      return this.attestations.issueForRevocation(manager, mandate, statement);
+    });
+  }
+}
