@@ -27,6 +27,8 @@ const aliases = [
   'mandates',
   'france-connect',
   'attestations',
+  'public-services',
+  'delegation',
 ];
 
 export default {
