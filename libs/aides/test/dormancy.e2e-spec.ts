@@ -67,7 +67,7 @@ describe('aides: dormant accounts are warned, then deactivated', () => {
   });
 
   beforeEach(async () => {
-    await db.query('TRUNCATE notifications, invitations, memberships, aides, audit_outbox');
+    await db.query('TRUNCATE notifications, invitations, memberships, aides, audit_outbox CASCADE');
   });
 
   afterAll(async () => {

@@ -69,7 +69,7 @@ describe('aides: the notifications outbox is delivered by SMTP', () => {
   });
 
   beforeEach(async () => {
-    await db.query('TRUNCATE notifications, invitations, memberships, aides, audit_outbox');
+    await db.query('TRUNCATE notifications, invitations, memberships, aides, audit_outbox CASCADE');
     smtp.received.length = 0;
     refusingSmtp.received.length = 0;
   });
