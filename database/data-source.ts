@@ -3,7 +3,9 @@ import 'reflect-metadata';
 import { Aide, Invitation, Membership, Notification } from '@relais/aides';
 import { AuditJournalEntry, AuditOutboxEntry } from '@relais/audit';
 import { connectionOptions } from '@relais/database';
+import { Delegation, OidcSigningKey } from '@relais/delegation';
 import { Attestation, Citizen, Mandate, MandateProcedure } from '@relais/mandates';
+import { PublicService } from '@relais/public-services';
 import { SigningKey } from '@relais/signing';
 import { Structure } from '@relais/structures';
 import { DataSource } from 'typeorm';
@@ -24,6 +26,9 @@ export const entities = [
   Mandate,
   MandateProcedure,
   Attestation,
+  PublicService,
+  OidcSigningKey,
+  Delegation,
 ];
 
 export function createDataSource(url: string): DataSource {

@@ -1,5 +1,7 @@
 import { AuditJournal1764000000000 } from './1764000000000-audit-journal.js';
+import { Delegation1764800000000 } from './1764800000000-delegation.js';
 import { Mandates1764600000000 } from './1764600000000-mandates.js';
+import { PublicServices1764700000000 } from './1764700000000-public-services.js';
 import { SigningKeys1764500000000 } from './1764500000000-signing-keys.js';
 import { Structures1764100000000 } from './1764100000000-structures.js';
 import { Aides1764200000000 } from './1764200000000-aides.js';
@@ -15,4 +17,6 @@ export const migrations = [
   NotificationDelivery1764400000000,
   SigningKeys1764500000000,
   Mandates1764600000000,
+  PublicServices1764700000000,
+  Delegation1764800000000,
 ];

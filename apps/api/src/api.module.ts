@@ -6,6 +6,7 @@ import { RelaisConfigModule } from '@relais/config';
 import { DatabaseModule } from '@relais/database';
 import { AllExceptionsFilter } from '@relais/exceptions';
 import { HealthModule } from '@relais/health';
+import { DelegationModule } from '@relais/delegation';
 import { FranceConnectModule } from '@relais/france-connect';
 import { LoggerModule } from '@relais/logger';
 import { MandatesModule } from '@relais/mandates';
@@ -15,6 +16,7 @@ import { InvitationController } from './console/invitation.controller.js';
 import { LoginController } from './console/login.controller.js';
 import { SpaceController } from './console/space.controller.js';
 import { SupervisorController } from './console/supervisor.controller.js';
+import { DelegationController } from './delegation/delegation.controller.js';
 import { HomeController } from './home/home.controller.js';
 import { ConsentController } from './mandates/consent.controller.js';
 import { MandatesController } from './mandates/mandates.controller.js';
@@ -31,6 +33,7 @@ import { VerificationController } from './mandates/verification.controller.js';
     AuthModule,
     FranceConnectModule,
     MandatesModule,
+    DelegationModule,
   ],
   controllers: [
     HomeController,
@@ -41,6 +44,7 @@ import { VerificationController } from './mandates/verification.controller.js';
     MandatesController,
     ConsentController,
     VerificationController,
+    DelegationController,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

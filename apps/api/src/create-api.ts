@@ -2,9 +2,11 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
+import { OIDC_MOUNT_PATH, OIDC_PROVIDER, ProviderPages } from '@relais/delegation';
 import { relaisValidationPipe } from '@relais/exceptions';
 import { configureWeb } from '@relais/web';
 import { Logger } from 'nestjs-pino';
+import type Provider from 'oidc-provider';
 
 import { ApiModule } from './api.module.js';
 
@@ -14,10 +16,21 @@ export function configureApi(app: NestExpressApplication): NestExpressApplicatio
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.ISSUER.startsWith('https:') ? 1 : false);
   app.disable('x-powered-by');
+  // The OpenID provider first: it parses its own requests (before Nest's body parsers).
+  app.use(OIDC_MOUNT_PATH, app.get<Provider>(OIDC_PROVIDER).callback());
   app.useBodyParser('json', { limit: '100kb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '100kb' });
   app.useGlobalPipes(relaisValidationPipe());
   configureWeb(app, config);
+  const express = app.getHttpAdapter().getInstance();
+  app
+    .get(ProviderPages)
+    .use(
+      (view, locals) =>
+        new Promise((resolve, reject) =>
+          express.render(view, locals, (error: Error | null, html: string) => (error ? reject(error) : resolve(html))),
+        ),
+    );
   const openApi = new DocumentBuilder()
     .setTitle('Relais API')
     .setDescription('Mandates for professional digital aides acting on behalf of citizens.')

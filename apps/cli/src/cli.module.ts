@@ -4,6 +4,7 @@ import { AuditModule } from '@relais/audit';
 import { RelaisConfigModule } from '@relais/config';
 import { DatabaseModule } from '@relais/database';
 import { MandatesModule } from '@relais/mandates';
+import { PublicServicesModule } from '@relais/public-services';
 import { SigningModule } from '@relais/signing';
 import { StructuresModule } from '@relais/structures';
 
@@ -17,6 +18,7 @@ import { StructuresModule } from '@relais/structures';
     AidesModule,
     SigningModule,
     MandatesModule,
+    PublicServicesModule,
   ],
 })
 export class CliModule {}

@@ -7,6 +7,7 @@ export * from './exceptions/signing-key-unreadable.error.js';
 export * from './interfaces/public-jwks.interface.js';
 export * from './interfaces/verification-result.interface.js';
 export { SIGNING_ALG } from './key-material.js';
+export * from './services/key-encryption.service.js';
 export * from './services/key-store.service.js';
 export * from './services/signer.service.js';
 export * from './signing.module.js';

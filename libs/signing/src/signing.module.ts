@@ -11,6 +11,6 @@ import { Signer } from './services/signer.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([SigningKey]), AuditModule],
   providers: [KeyEncryption, KeyStore, Signer],
-  exports: [KeyStore, Signer],
+  exports: [KeyStore, Signer, KeyEncryption],
 })
 export class SigningModule {}

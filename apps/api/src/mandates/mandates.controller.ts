@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Console, Member, type MemberContext } from '@relais/auth';
+import { ProviderGrants } from '@relais/delegation';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import {
   AttestationsService,
@@ -34,6 +35,7 @@ export class MandatesController {
     private readonly revocations: RevocationService,
     private readonly attestations: AttestationsService,
     private readonly dataSource: DataSource,
+    private readonly providerGrants: ProviderGrants,
   ) {}
 
   @Get()
@@ -164,6 +166,8 @@ export class MandatesController {
       aideId: member.aideId,
       area: form.area,
     });
+    // What the mandate opened at public services ends now too.
+    await this.providerGrants.endUnusable(id);
     res.redirect(303, `/mandats/${id}?revocation=${attestation.id}`);
   }
 

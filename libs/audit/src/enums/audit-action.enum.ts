@@ -36,6 +36,16 @@ export enum AuditAction {
   MandateRevoked = 'mandate.revoked',
   AttestationIssued = 'attestation.issued',
   AttestationDownloaded = 'attestation.downloaded',
+  // Delegated login (Relais as OpenID provider)
+  DelegatedLogin = 'delegation.logged_in',
+  DelegatedLoginRefused = 'delegation.refused',
+  DelegationsEnded = 'delegation.ended',
+  // Public services (operator)
+  PublicServiceRegistered = 'public_service.registered',
+  PublicServiceAreasChanged = 'public_service.areas_changed',
+  PublicServiceDisabled = 'public_service.disabled',
+  PublicServiceEnabled = 'public_service.enabled',
+  PublicServiceSecretRotated = 'public_service.secret_rotated',
 }
 
 export enum AuditActorType {

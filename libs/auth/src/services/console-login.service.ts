@@ -76,9 +76,7 @@ export class ConsoleLogin {
     await this.authenticator.stepUp(aideId, code, structureId);
     request.session.stepUpNeeded = false;
     request.session.lastSeenAt = Date.now();
-    const returnTo = request.session.returnTo ?? CONSOLE_PATHS.home;
-    delete request.session.returnTo;
-    return returnTo;
+    return popReturnTo(request);
   }
 
   /** Choose or switch the structure worked for; a switch is journaled. */
@@ -99,7 +97,7 @@ export class ConsoleLogin {
       );
     }
     request.session.structureId = structureId;
-    return CONSOLE_PATHS.home;
+    return popReturnTo(request);
   }
 
   async logout(request: Request): Promise<void> {
@@ -116,14 +114,23 @@ export class ConsoleLogin {
     if (request.session) await promisify((done) => request.session.destroy(done));
   }
 
+  /** A new session id at login; where the aide was going before logging in (a delegated login) is kept. */
   private async open(request: Request, aideId: string, structureIds: string[]): Promise<string> {
+    const { returnTo } = request.session;
     await promisify((done) => request.session.regenerate(done));
     const now = Date.now();
-    Object.assign(request.session, { aideId, loginAt: now, lastSeenAt: now, stepUpNeeded: false });
+    Object.assign(request.session, { aideId, loginAt: now, lastSeenAt: now, stepUpNeeded: false, returnTo });
     if (structureIds.length === 1) {
       request.session.structureId = structureIds[0];
-      return CONSOLE_PATHS.home;
+      return popReturnTo(request);
     }
     return CONSOLE_PATHS.structureChoice;
   }
+}
+
+/** The page the aide was going to (kept through login, structure choice or step-up), or home. */
+function popReturnTo(request: Request): string {
+  const returnTo = request.session.returnTo ?? CONSOLE_PATHS.home;
+  delete request.session.returnTo;
+  return returnTo;
 }

@@ -33,9 +33,14 @@ export enum ErrorCode {
   ConsentNotStarted = 'consent_not_started',
   MandateAlreadyDecided = 'mandate_already_decided',
   MandateNotRevocable = 'mandate_not_revocable',
+  NoUsableMandate = 'no_usable_mandate',
+  DelegationExpired = 'delegation_expired',
   // FranceConnect (citizens proving who they are)
   FranceConnectCancelled = 'franceconnect_cancelled',
   FranceConnectFailed = 'franceconnect_failed',
+  // Public services (OpenID Connect clients of Relais)
+  InvalidRedirectUri = 'invalid_redirect_uri',
+  PublicServiceNotFound = 'public_service_not_found',
 }
 
 interface ErrorText {
@@ -220,12 +225,39 @@ export function errorText(code: ErrorCode): ErrorText {
         message:
           'La connexion avec FranceConnect n’a pas abouti. Réessayez ; si cela se reproduit, réessayez dans quelques minutes ou demandez de l’aide à votre aidant ou aidante.',
       };
+    case ErrorCode.NoUsableMandate:
+      return {
+        status: 403,
+        title: 'Pas de mandat en cours pour cette démarche',
+        message:
+          'Votre structure n’a pas de mandat en cours de cette personne pour cette démarche. Créez un mandat avec elle dans l’espace Relais, puis recommencez.',
+      };
+    case ErrorCode.DelegationExpired:
+      return {
+        status: 410,
+        title: 'Connexion expirée',
+        message:
+          'Cette connexion n’a pas été terminée à temps (5 minutes). Retournez sur le site du service public et recommencez.',
+      };
     case ErrorCode.Internal:
       return {
         status: 500,
         title: 'Erreur inattendue',
         message:
           'Une erreur inattendue s’est produite. Réessayez plus tard ; si le problème continue, contactez le support.',
+      };
+    case ErrorCode.InvalidRedirectUri:
+      return {
+        status: 400,
+        title: 'Adresse de retour refusée',
+        message:
+          'Une adresse de retour doit être une adresse complète en https:// (http:// seulement pour localhost), sans fragment (#).',
+      };
+    case ErrorCode.PublicServiceNotFound:
+      return {
+        status: 404,
+        title: 'Service public introuvable',
+        message: 'Aucun service public ne correspond à cet identifiant (client_id).',
       };
   }
 }

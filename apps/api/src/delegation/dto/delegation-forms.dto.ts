@@ -1,0 +1,24 @@
+import { PROCEDURE_AREAS, ProcedureArea } from '@relais/structures';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+
+import { FormDto } from '../../console/dto/forms.dto.js';
+
+export class DelegationSearchQuery {
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  nom?: string;
+
+  /** From an <input type="date">: YYYY-MM-DD, or empty. */
+  @IsOptional()
+  @Matches(/^(\d{4}-\d{2}-\d{2})?$/, { message: 'La date de naissance s’écrit JJ/MM/AAAA.' })
+  naissance?: string;
+}
+
+export class DelegationChoiceForm extends FormDto {
+  @IsUUID()
+  citoyen: string;
+
+  @IsIn(PROCEDURE_AREAS, { message: 'Choisissez une démarche.' })
+  demarche: ProcedureArea;
+}

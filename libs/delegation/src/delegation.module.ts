@@ -1,0 +1,56 @@
+import { Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '@relais/audit';
+import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
+import { PublicServicesModule, PublicServicesService } from '@relais/public-services';
+import { SigningModule } from '@relais/signing';
+import { Redis } from 'ioredis';
+
+import { OIDC_PROVIDER, OIDC_REDIS } from './delegation.tokens.js';
+import { Delegation } from './entities/delegation.entity.js';
+import { OidcSigningKey } from './entities/oidc-signing-key.entity.js';
+import { ProviderPages } from './provider/provider-pages.js';
+import { createRelaisProvider } from './provider/relais-provider.factory.js';
+import { DelegationsService } from './services/delegations.service.js';
+import { ProviderGrants } from './services/provider-grants.service.js';
+import { ProviderKeys } from './services/provider-keys.service.js';
+
+/**
+ * Delegated login: the OpenID provider (OIDC_PROVIDER, mounted by the api), its Redis storage,
+ * its keys, and the delegations it serves. The app also imports config and database.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([Delegation, OidcSigningKey]), AuditModule, SigningModule, PublicServicesModule],
+  providers: [
+    DelegationsService,
+    ProviderKeys,
+    ProviderPages,
+    ProviderGrants,
+    {
+      provide: OIDC_REDIS,
+      inject: [RELAIS_CONFIG],
+      useFactory: (config: RelaisConfig) =>
+        new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 3 }),
+    },
+    {
+      provide: OIDC_PROVIDER,
+      inject: [RELAIS_CONFIG, OIDC_REDIS, ProviderKeys, DelegationsService, PublicServicesService, ProviderPages],
+      useFactory: async (
+        config: RelaisConfig,
+        redis: Redis,
+        keys: ProviderKeys,
+        delegations: DelegationsService,
+        publicServices: PublicServicesService,
+        pages: ProviderPages,
+      ) => createRelaisProvider({ config, redis, jwks: await keys.privateJwks(), delegations, publicServices, pages }),
+    },
+  ],
+  exports: [OIDC_PROVIDER, DelegationsService, ProviderPages, ProviderGrants, PublicServicesModule],
+})
+export class DelegationModule implements OnApplicationShutdown {
+  constructor(@Inject(OIDC_REDIS) private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => undefined);
+  }
+}

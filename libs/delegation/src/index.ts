@@ -1,0 +1,14 @@
+export * from './delegation.module.js';
+export * from './delegation.tokens.js';
+export * from './entities/delegation.entity.js';
+export * from './entities/oidc-signing-key.entity.js';
+export * from './provider/delegation-claims.js';
+export * from './provider/provider-pages.js';
+export {
+  DELEGATION_ACR,
+  DELEGATION_PATH,
+  INTERACTION_TTL_S,
+  OIDC_MOUNT_PATH,
+} from './provider/relais-provider.factory.js';
+export * from './services/delegations.service.js';
+export * from './services/provider-grants.service.js';

@@ -1,0 +1,99 @@
+import type { Redis } from 'ioredis';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+
+/** Models bound to a grant: revoking the grant deletes them. */
+const GRANTABLE = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+]);
+/** Models consumed once (a consumed code presented again revokes its grant). */
+const CONSUMABLE = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+
+/**
+ * oidc-provider storage in Redis, never in process memory: a flow started on one api process
+ * finishes on any other. Entries expire with their own TTL; a grant keeps the list of its tokens.
+ */
+export class RedisAdapter implements Adapter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly name: string,
+    private readonly prefix: string,
+  ) {}
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+    const key = this.key(id);
+    const multi = this.redis.multi();
+    if (CONSUMABLE.has(this.name)) multi.hset(key, { payload: JSON.stringify(payload) });
+    else multi.set(key, JSON.stringify(payload));
+    if (expiresIn) multi.expire(key, expiresIn);
+    if (GRANTABLE.has(this.name) && payload.grantId) {
+      const grantKey = this.grantKey(payload.grantId);
+      multi.rpush(grantKey, key);
+      const ttl = await this.redis.ttl(grantKey);
+      if (expiresIn > ttl) multi.expire(grantKey, expiresIn);
+    }
+    if (payload.uid) {
+      multi.set(this.uidKey(payload.uid), id);
+      if (expiresIn) multi.expire(this.uidKey(payload.uid), expiresIn);
+    }
+    if (payload.userCode) {
+      multi.set(this.userCodeKey(payload.userCode), id);
+      if (expiresIn) multi.expire(this.userCodeKey(payload.userCode), expiresIn);
+    }
+    await multi.exec();
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    const key = this.key(id);
+    if (!CONSUMABLE.has(this.name)) {
+      const data = await this.redis.get(key);
+      return data ? (JSON.parse(data) as AdapterPayload) : undefined;
+    }
+    const { payload, consumed } = await this.redis.hgetall(key);
+    if (!payload) return undefined;
+    return { ...(JSON.parse(payload) as AdapterPayload), ...(consumed ? { consumed: Number(consumed) } : {}) };
+  }
+
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    const id = await this.redis.get(this.uidKey(uid));
+    return id ? this.find(id) : undefined;
+  }
+
+  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    const id = await this.redis.get(this.userCodeKey(userCode));
+    return id ? this.find(id) : undefined;
+  }
+
+  async consume(id: string): Promise<void> {
+    await this.redis.hset(this.key(id), 'consumed', Math.floor(Date.now() / 1000));
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.redis.del(this.key(id));
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    const grantKey = this.grantKey(grantId);
+    const tokens = await this.redis.lrange(grantKey, 0, -1);
+    await this.redis.del(...tokens, grantKey);
+  }
+
+  private key(id: string): string {
+    return `${this.prefix}${this.name}:${id}`;
+  }
+
+  private grantKey(grantId: string): string {
+    return `${this.prefix}grant:${grantId}`;
+  }
+
+  private uidKey(uid: string): string {
+    return `${this.prefix}uid:${uid}`;
+  }
+
+  private userCodeKey(userCode: string): string {
+    return `${this.prefix}user_code:${userCode}`;
+  }
+}

@@ -1,0 +1,214 @@
+import { Injectable } from '@nestjs/common';
+import { Aide, Membership } from '@relais/aides';
+import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
+import { DomainException, ErrorCode } from '@relais/exceptions';
+import { Citizen, Mandate, MandateProcedure, mandateUsability, searchable } from '@relais/mandates';
+import { type PublicService } from '@relais/public-services';
+import { PROCEDURE_AREA_LABELS, Structure, type ProcedureArea } from '@relais/structures';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
+
+import { Delegation } from '../entities/delegation.entity.js';
+
+/** Who acts (the logged-in aide in their current structure). */
+export interface Actor {
+  aideId: string;
+  structureId: string;
+}
+
+/** A citizen the aide may act for at this public service, and the areas open to it. */
+export interface Candidate {
+  citizen: Citizen;
+  areas: { area: ProcedureArea; label: string; mandateId: string }[];
+}
+
+/** Everything the provider needs to answer for a delegation that is still usable. */
+export interface DelegatedAccount {
+  delegation: Delegation;
+  citizen: Citizen;
+  aide: Aide;
+  structure: Structure;
+}
+
+export interface CandidateSearch {
+  name?: string;
+  /** YYYY-MM-DD. */
+  birthdate?: string;
+}
+
+/**
+ * Delegated logins: which citizens an aide may act for at a public service, opening a delegation
+ * (journaled, refused ones too), and the account the OpenID provider serves, re-checked at each
+ * use with mandateUsability — the one rule.
+ */
+@Injectable()
+export class DelegationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditRecorder,
+  ) {}
+
+  /** Citizens with a mandate of the aide's structure usable now for an area the service serves. */
+  async candidates(actor: Actor, service: PublicService, search: CandidateSearch = {}, now = new Date()) {
+    const manager = this.dataSource.manager;
+    const structure = await manager.findOneByOrFail(Structure, { id: actor.structureId });
+    const query = manager
+      .createQueryBuilder(MandateProcedure, 'p')
+      .innerJoinAndMapOne('p.mandate', Mandate, 'm', 'm.id = p.mandate_id')
+      .innerJoinAndMapOne('p.citizen', Citizen, 'c', 'c.id = p.citizen_id')
+      .where('p.structure_id = :structureId AND p.in_force AND p.area IN (:...areas)', {
+        structureId: actor.structureId,
+        areas: service.areas,
+      })
+      .orderBy('c.family_name')
+      .addOrderBy('c.given_name');
+    const name = search.name && searchable(search.name);
+    if (name) query.andWhere('c.search_name LIKE :name', { name: `%${name}%` });
+    if (search.birthdate) query.andWhere('c.birthdate = :birthdate', { birthdate: search.birthdate });
+    const rows = (await query.getMany()) as (MandateProcedure & { mandate: Mandate; citizen: Citizen })[];
+    const candidates = new Map<string, Candidate>();
+    for (const row of rows) {
+      const usable = mandateUsability({ ...row.mandate, structureActive: structure.active, procedure: row }, now);
+      if (!usable.usable) continue;
+      const candidate = candidates.get(row.citizenId) ?? { citizen: row.citizen, areas: [] };
+      candidate.areas.push({ area: row.area, label: PROCEDURE_AREA_LABELS[row.area], mandateId: row.mandateId });
+      candidates.set(row.citizenId, candidate);
+    }
+    return [...candidates.values()];
+  }
+
+  /**
+   * Opens a delegated login, after checking again that the aide may act (active, trained) and that
+   * the mandate is usable now for this area at this service. Refusals are journaled too.
+   */
+  async open(
+    actor: Actor,
+    service: PublicService,
+    choice: { citizenId: string; area: ProcedureArea },
+    amr: string[],
+  ): Promise<Delegation> {
+    const refusal = await this.dataSource.transaction(async (manager) => {
+      const reason = await this.refusalReason(manager, actor, service, choice);
+      if (reason) {
+        await this.audit.record(manager, {
+          action: AuditAction.DelegatedLoginRefused,
+          actor: { type: AuditActorType.Aide, id: actor.aideId },
+          structureId: actor.structureId,
+          citizenId: choice.citizenId,
+          details: { publicService: service.clientId, area: choice.area, reason },
+        });
+      }
+      return reason;
+    });
+    if (refusal === 'not_trained') throw new DomainException(ErrorCode.AideNotTrained);
+    if (refusal) throw new DomainException(ErrorCode.NoUsableMandate);
+    return this.dataSource.transaction(async (manager) => {
+      const procedure = await this.procedureInForce(manager, actor.structureId, choice.citizenId, choice.area);
+      const delegation = await manager.save(
+        manager.create(Delegation, {
+          publicServiceId: service.id,
+          aideId: actor.aideId,
+          structureId: actor.structureId,
+          citizenId: choice.citizenId,
+          mandateId: procedure!.mandateId,
+          area: choice.area,
+          amr,
+        }),
+      );
+      await this.audit.record(manager, {
+        action: AuditAction.DelegatedLogin,
+        actor: { type: AuditActorType.Aide, id: actor.aideId },
+        structureId: actor.structureId,
+        citizenId: choice.citizenId,
+        mandateId: delegation.mandateId,
+        details: { delegationId: delegation.id, publicService: service.clientId, area: choice.area },
+      });
+      return delegation;
+    });
+  }
+
+  /** Journals a delegated login refused before any citizen was chosen (untrained aide, nobody to act for). */
+  async refuseEarly(actor: Actor, service: PublicService, reason: string): Promise<void> {
+    await this.dataSource.transaction((manager) =>
+      this.audit.record(manager, {
+        action: AuditAction.DelegatedLoginRefused,
+        actor: { type: AuditActorType.Aide, id: actor.aideId },
+        structureId: actor.structureId,
+        details: { publicService: service.clientId, reason },
+      }),
+    );
+  }
+
+  async attachGrant(delegationId: string, grantId: string): Promise<void> {
+    await this.dataSource.manager.update(Delegation, { id: delegationId }, { grantId });
+  }
+
+  /** The account behind a token, or null once the aide, the membership or the mandate no longer allows it. */
+  async account(delegationId: string, now = new Date()): Promise<DelegatedAccount | null> {
+    const manager = this.dataSource.manager;
+    const delegation = await manager.findOneBy(Delegation, { id: delegationId, endedAt: IsNull() });
+    if (!delegation) return null;
+    const [citizen, aide, structure, membership, mandate, procedure] = await Promise.all([
+      manager.findOneByOrFail(Citizen, { id: delegation.citizenId }),
+      manager.findOneByOrFail(Aide, { id: delegation.aideId }),
+      manager.findOneByOrFail(Structure, { id: delegation.structureId }),
+      manager.findOneBy(Membership, { aideId: delegation.aideId, structureId: delegation.structureId }),
+      manager.findOneByOrFail(Mandate, { id: delegation.mandateId }),
+      manager.findOneBy(MandateProcedure, { mandateId: delegation.mandateId, area: delegation.area }),
+    ]);
+    if (!aide.active || !membership?.active || !membership.trained) return null;
+    const usable = mandateUsability({ ...mandate, structureActive: structure.active, procedure }, now);
+    return usable.usable ? { delegation, citizen, aide, structure } : null;
+  }
+
+  /** Ends the open delegations of a mandate that account() no longer allows; returns their grants to revoke. */
+  async endUnusable(mandateId: string, now = new Date()): Promise<string[]> {
+    const open = await this.dataSource.manager.findBy(Delegation, { mandateId, endedAt: IsNull() });
+    const ending: Delegation[] = [];
+    for (const delegation of open) if (!(await this.account(delegation.id, now))) ending.push(delegation);
+    if (ending.length === 0) return [];
+    await this.dataSource.transaction(async (manager) => {
+      await manager
+        .createQueryBuilder()
+        .update(Delegation)
+        .set({ endedAt: now })
+        .whereInIds(ending.map((delegation) => delegation.id))
+        .execute();
+      await this.audit.record(manager, {
+        action: AuditAction.DelegationsEnded,
+        actor: { type: AuditActorType.System },
+        mandateId,
+        details: { delegations: ending.map((delegation) => delegation.id) },
+      });
+    });
+    return ending.map((delegation) => delegation.grantId).filter((grantId): grantId is string => grantId !== null);
+  }
+
+  private async refusalReason(
+    manager: EntityManager,
+    actor: Actor,
+    service: PublicService,
+    choice: { citizenId: string; area: ProcedureArea },
+  ): Promise<string | null> {
+    const membership = await manager
+      .createQueryBuilder(Membership, 'm')
+      .innerJoin(Aide, 'a', 'a.id = m.aide_id')
+      .where('m.aide_id = :aideId AND m.structure_id = :structureId AND m.active AND a.active', actor)
+      .getOne();
+    if (!membership) return 'not_member';
+    if (!membership.trained) return 'not_trained';
+    if (!service.active) return 'service_disabled';
+    if (!service.areas.includes(choice.area)) return 'area_not_served';
+    const procedure = await this.procedureInForce(manager, actor.structureId, choice.citizenId, choice.area);
+    if (!procedure) return 'no_mandate';
+    const [mandate, structure] = await Promise.all([
+      manager.findOneByOrFail(Mandate, { id: procedure.mandateId }),
+      manager.findOneByOrFail(Structure, { id: actor.structureId }),
+    ]);
+    const usable = mandateUsability({ ...mandate, structureActive: structure.active, procedure }, new Date());
+    return usable.usable ? null : usable.reason;
+  }
+
+  private procedureInForce(manager: EntityManager, structureId: string, citizenId: string, area: ProcedureArea) {
+    return manager.findOneBy(MandateProcedure, { structureId, citizenId, area, inForce: true });
+  }
+}

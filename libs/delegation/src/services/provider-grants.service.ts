@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
+import type { Redis } from 'ioredis';
+
+import { RedisAdapter } from '../provider/redis-adapter.js';
+import { OIDC_REDIS } from '../delegation.tokens.js';
+import { DelegationsService } from './delegations.service.js';
+
+/**
+ * Ends at once what a mandate opened at public services when it stops allowing it: the
+ * delegations no longer usable are closed and their grants and tokens deleted. (Every token use
+ * re-checks the mandate anyway: this also stops refresh and introspection without waiting.)
+ */
+@Injectable()
+export class ProviderGrants {
+  constructor(
+    private readonly delegations: DelegationsService,
+    @Inject(OIDC_REDIS) private readonly redis: Redis,
+    @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
+  ) {}
+
+  async endUnusable(mandateId: string): Promise<number> {
+    const grantIds = await this.delegations.endUnusable(mandateId);
+    const prefix = `${this.config.REDIS_PREFIX}:oidc:`;
+    for (const grantId of grantIds) {
+      await new RedisAdapter(this.redis, 'AccessToken', prefix).revokeByGrantId(grantId);
+      await new RedisAdapter(this.redis, 'Grant', prefix).destroy(grantId);
+    }
+    return grantIds.length;
+  }
+}

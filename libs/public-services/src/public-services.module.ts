@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '@relais/audit';
+
+import { PublicService } from './entities/public-service.entity.js';
+import { PublicServicesService } from './services/public-services.service.js';
+
+/** The registry of public services; the app also imports RelaisConfigModule and DatabaseModule. */
+@Module({
+  imports: [TypeOrmModule.forFeature([PublicService]), AuditModule],
+  providers: [PublicServicesService],
+  exports: [PublicServicesService],
+})
+export class PublicServicesModule {}
