@@ -1,18 +1,7 @@
-import { createServer } from 'node:net';
-
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AuditActorType } from '@relais/audit';
 import { ConsentChannel, ConsentService, MandateDuration, MandateRequests } from '@relais/mandates';
 import { PublicServicesService } from '@relais/public-services';
-
-/** A port free now: an api that must know its own URL (ISSUER) before it starts. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 let citizens = 0;
 

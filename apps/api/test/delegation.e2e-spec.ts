@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AuditActorType } from '@relais/audit';
 import { PublicServicesService } from '@relais/public-services';
-import { createTestEnvironment, type TestEnvironment } from '@relais/testing';
+import { createTestEnvironment, freePort, type TestEnvironment } from '@relais/testing';
 import * as client from 'openid-client';
 import superagent from 'superagent';
 import request from 'supertest';
@@ -17,7 +17,7 @@ import {
   startConsole,
   type TestMember,
 } from './console-helpers.js';
-import { consentedMandate, freePort, registerService } from './delegation-helpers.js';
+import { consentedMandate, registerService } from './delegation-helpers.js';
 
 type Agent = ReturnType<typeof request.agent>;
 const CALLBACK = 'http://localhost:3200/callback';

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -6,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   accessibilityViolations,
   createTestEnvironment,
+  freePort,
   launchBrowser,
   startTestIdentitySandbox,
   type TestEnvironment,
@@ -25,15 +25,6 @@ import {
 
 /** Where the journey leaves the attestation it downloaded, to look at it (pdftoppm) after a run. */
 const JOURNEY_ATTESTATION = join(tmpdir(), 'relais-journey-attestation.pdf');
-
-/** A port free now: the api must know its own URL (ISSUER) before it starts, for FranceConnect's callback. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('mandate journey in a real browser (Chromium + axe): create, identify, consent, attestation, verify', () => {
   let env: TestEnvironment;

@@ -5,3 +5,4 @@ export * from './structures.js';
 export * from './smtp-server.js';
 export * from './citizen-user-agent.js';
 export * from './identity-sandbox.js';
+export * from './free-port.js';

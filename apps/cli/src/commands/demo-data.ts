@@ -11,6 +11,10 @@ export const DEMO_PASSWORD = 'Relais-demo-lampadaire-violet';
 
 const OPERATOR = { type: AuditActorType.Operator };
 
+/** The structure and the trained aide the demo mandate and delegated login use. */
+export const DEMO_STRUCTURE_SIRET = '21750001600019';
+export const DEMO_AIDE_EMAIL = 'aidant@demo.relais.fr';
+
 const STRUCTURES = [
   {
     siret: '21750001600019',

@@ -8,16 +8,19 @@ import { DataSource } from 'typeorm';
 
 import type { CliContext, CommandRegistration } from '../cli-context.js';
 import { migrate } from './database.command.js';
-import { DEMO_PASSWORD, type DemoAccount, seedDemoData } from './demo-data.js';
+import { DEMO_SERVICE_URL, seedDemoMandate, seedDemoPublicService } from './demo-delegation.js';
+import { DEMO_AIDE_EMAIL, DEMO_PASSWORD, DEMO_STRUCTURE_SIRET, type DemoAccount, seedDemoData } from './demo-data.js';
 
 const PROCESSES = [
   { name: 'api', script: 'dist/apps/api/src/main.js' },
   { name: 'worker', script: 'dist/apps/worker/src/main.js' },
   // Local FranceConnect stand-in (test identities); never part of a production deployment.
   { name: 'identity-sandbox', script: 'dist/apps/identity-sandbox/src/main.js' },
+  // A public service logging in through Relais (delegated login); a dev stand-in too.
+  { name: 'demo-service', script: 'dist/apps/demo-service/src/main.js' },
 ];
 
-async function seed(context: CliContext): Promise<DemoAccount[]> {
+async function seed(context: CliContext) {
   const app = await context.get();
   const recorder = app.get(AuditRecorder);
   await app
@@ -25,7 +28,9 @@ async function seed(context: CliContext): Promise<DemoAccount[]> {
     .transaction((manager) =>
       recorder.record(manager, { action: AuditAction.DemoDataSeeded, actor: { type: AuditActorType.System } }),
     );
-  return seedDemoData(app);
+  const accounts = await seedDemoData(app);
+  await seedDemoMandate(app, DEMO_STRUCTURE_SIRET, DEMO_AIDE_EMAIL);
+  return { accounts, demoService: await seedDemoPublicService(app) };
 }
 
 function accountsTable(accounts: DemoAccount[]): string {
@@ -60,14 +65,20 @@ export const demoCommands: CommandRegistration = (program, context) => {
       const root = projectRoot();
       console.log('Preparing the database…');
       await migrate(config.DATABASE_URL);
-      const accounts = await seed(context);
+      const { accounts, demoService } = await seed(context);
       await context.close();
+      const demoServiceEnv = {
+        DEMO_SERVICE_ISSUER: `${config.ISSUER}/oidc`,
+        DEMO_SERVICE_CLIENT_ID: demoService.clientId,
+        DEMO_SERVICE_CLIENT_SECRET: demoService.clientSecret,
+      };
 
       const logDir = join(root, 'var', 'log');
       mkdirSync(logDir, { recursive: true });
       const children = PROCESSES.map(({ name, script }) => {
         const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
-        const child = spawn(process.execPath, [join(root, script)], { cwd: root, env: process.env });
+        const env = name === 'demo-service' ? { ...process.env, ...demoServiceEnv } : process.env;
+        const child = spawn(process.execPath, [join(root, script)], { cwd: root, env });
         child.stdout.pipe(log);
         child.stderr.pipe(log);
         child.stderr.pipe(process.stderr);
@@ -91,6 +102,8 @@ Relais is running (logs in ${logDir}). Ctrl+C stops everything.
   Readiness          ${config.ISSUER}/health/ready
   Audit journal      npm run cli -- audit:verify
   FranceConnect stand-in (test identities)  http://localhost:3100/
+  Demo public service (delegated login)     ${DEMO_SERVICE_URL}/
+    log in there as ${DEMO_AIDE_EMAIL} and act for Marie-Thérèse Hélène Lefèvre-Ndiaye (demo mandate)
 
 Demo accounts (password for all: ${DEMO_PASSWORD}); add the TOTP key to any authenticator app:
 ${accountsTable(accounts)}

@@ -26,7 +26,7 @@ export class ConsoleLogin {
 
   async password(request: Request, email: string, password: string): Promise<string> {
     const aide = await this.authenticator.checkPassword(email, password);
-    await promisify((done) => request.session.regenerate(done));
+    await renewSession(request);
     request.session.pendingAideId = aide.id;
     return aide.totpSecret ? CONSOLE_PATHS.code : CONSOLE_PATHS.enrolment;
   }
@@ -114,18 +114,23 @@ export class ConsoleLogin {
     if (request.session) await promisify((done) => request.session.destroy(done));
   }
 
-  /** A new session id at login; where the aide was going before logging in (a delegated login) is kept. */
   private async open(request: Request, aideId: string, structureIds: string[]): Promise<string> {
-    const { returnTo } = request.session;
-    await promisify((done) => request.session.regenerate(done));
+    await renewSession(request);
     const now = Date.now();
-    Object.assign(request.session, { aideId, loginAt: now, lastSeenAt: now, stepUpNeeded: false, returnTo });
+    Object.assign(request.session, { aideId, loginAt: now, lastSeenAt: now, stepUpNeeded: false });
     if (structureIds.length === 1) {
       request.session.structureId = structureIds[0];
       return popReturnTo(request);
     }
     return CONSOLE_PATHS.structureChoice;
   }
+}
+
+/** A new session id at each login step, keeping where the aide was going (e.g. a delegated login). */
+async function renewSession(request: Request): Promise<void> {
+  const { returnTo } = request.session;
+  await promisify((done) => request.session.regenerate(done));
+  if (returnTo) request.session.returnTo = returnTo;
 }
 
 /** The page the aide was going to (kept through login, structure choice or step-up), or home. */

@@ -1,0 +1,118 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import {
+  accessibilityViolations,
+  createTestEnvironment,
+  freePort,
+  launchBrowser,
+  type TestEnvironment,
+} from '@relais/testing';
+import type { Browser, Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
+
+import { loadDemoServiceConfig } from '../../demo-service/src/demo-service-config.js';
+import { type RunningDemoService, startDemoService } from '../../demo-service/src/demo-service.js';
+import {
+  createMember,
+  createStructure,
+  freshCode,
+  PASSWORD,
+  startConsole,
+  type TestMember,
+} from './console-helpers.js';
+import { consentedMandate, registerService } from './delegation-helpers.js';
+
+describe('delegated login end to end in Chromium, with the demo public service as the real client', () => {
+  let env: TestEnvironment;
+  let app: NestExpressApplication;
+  let demo: RunningDemoService;
+  let browser: Browser;
+  let issuer: string;
+  let aide: TestMember;
+
+  const expectAccessible = async (page: Page) => expect(await accessibilityViolations(page)).toEqual([]);
+
+  beforeAll(async () => {
+    env = await createTestEnvironment();
+    const port = await freePort();
+    issuer = `http://127.0.0.1:${port}`;
+    process.env.ISSUER = issuer;
+    app = await startConsole();
+    await app.listen(port, '127.0.0.1');
+    const structureId = await createStructure(app, 'France Services Belleville');
+    aide = await createMember(app, structureId, 'aidant.navigateur.delegation@example.fr');
+    await app
+      .get(DataSource)
+      .query("UPDATE aides SET given_name = 'Camille', family_name = 'Martin' WHERE id = $1", [aide.aideId]);
+    await consentedMandate(app, structureId, aide.aideId, ['papers', 'money'], {
+      givenName: 'Marie-Thérèse Hélène',
+      familyName: 'Lefèvre-Ndiaye',
+      birthdate: '1948-03-17',
+    });
+    const demoPort = await freePort();
+    const demoUrl = `http://127.0.0.1:${demoPort}`;
+    const credentials = await registerService(
+      app,
+      'Service public de démonstration',
+      ['papers', 'money'],
+      `${demoUrl}/callback`,
+    );
+    demo = await startDemoService({
+      ...loadDemoServiceConfig({
+        DEMO_SERVICE_ISSUER: `${issuer}/oidc`,
+        DEMO_SERVICE_CLIENT_ID: credentials.clientId,
+        DEMO_SERVICE_CLIENT_SECRET: credentials.clientSecret,
+        DEMO_SERVICE_URL: demoUrl,
+      }),
+      port: demoPort,
+    });
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+    await app?.close();
+    await env?.dispose();
+    delete process.env.ISSUER;
+  });
+
+  it('the aide logs in to the demo service for a citizen and the service shows the claims', async () => {
+    const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${demo.url}/`);
+    await page.getByRole('link', { name: 'Se connecter avec Relais' }).click();
+
+    // Not logged in to Relais yet: the console login, then back to the citizen picker.
+    await page.waitForURL(/\/connexion$/);
+    await page.getByLabel('Adresse électronique').fill(aide.email);
+    await page.getByLabel('Mot de passe').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Continuer' }).click();
+    await page.waitForURL(/\/connexion\/code$/);
+    await page.getByLabel(/Code à 6 chiffres/).fill(await freshCode(app, aide));
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+
+    await page.waitForURL(/\/delegation\/[\w-]+$/);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Pour qui agissez-vous ?');
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'Marie-Thérèse Hélène Lefèvre-Ndiaye' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Pour quelle démarche ?');
+    await expectAccessible(page);
+    await page.locator('label', { hasText: 'Argent (impôts, banques)' }).click();
+    await page.getByRole('button', { name: 'Continuer' }).click();
+    await expect(page.locator('.fr-text--lead').textContent()).resolves.toContain(
+      'Vous allez agir pour Marie-Thérèse Hélène Lefèvre-Ndiaye sur Service public de démonstration pour la démarche Argent (impôts, banques)',
+    );
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Confirmer et me connecter' }).click();
+
+    // Back on the public service, which shows what it received.
+    await page.waitForURL((url) => url.href.startsWith(demo.url));
+    await expect(page.locator('h1').textContent()).resolves.toBe('Vous êtes connecté');
+    const text = (await page.locator('main').textContent()) ?? '';
+    expect(text).toContain('Marie-Thérèse Hélène');
+    expect(text).toContain('Lefèvre-Ndiaye');
+    expect(text).toContain('Camille');
+    expect(text).toContain('money');
+    expect(text).toContain('eidas1');
+  }, 90_000);
+});
