@@ -53,7 +53,7 @@ export async function registerService(app: NestExpressApplication, name: string,
   const { publicService, clientSecret } = await app
     .get(PublicServicesService)
     .register(
-      { name, redirectUris: [redirectUri], postLogoutRedirectUris: [], areas },
+      { name, redirectUris: [redirectUri], postLogoutRedirectUris: [`${new URL(redirectUri).origin}/`], areas },
       { type: AuditActorType.Operator },
     );
   return { clientId: publicService.clientId, clientSecret };

@@ -114,5 +114,14 @@ describe('delegated login end to end in Chromium, with the demo public service a
     expect(text).toContain('Camille');
     expect(text).toContain('money');
     expect(text).toContain('eidas1');
+
+    // RP-initiated logout: Relais asks in French, then sends the browser back to the service.
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.waitForURL((url) => url.href.startsWith(`${issuer}/oidc/`));
+    await expect(page.locator('h1').textContent()).resolves.toContain('Se déconnecter');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Oui, me déconnecter' }).click();
+    await page.waitForURL(`${demo.url}/`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Service public de démonstration');
   }, 90_000);
 });

@@ -150,6 +150,7 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
       ctx.body = await pages.render('delegation/oidc-error.njk', {
         pageTitle: 'Connexion impossible',
         error: out.error,
+        description: out.error_description,
       });
     },
   };
