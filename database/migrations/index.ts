@@ -1,5 +1,6 @@
 import { AuditJournal1764000000000 } from './1764000000000-audit-journal.js';
 import { Delegation1764800000000 } from './1764800000000-delegation.js';
+import { Operators1764900000000 } from './1764900000000-operators.js';
 import { Mandates1764600000000 } from './1764600000000-mandates.js';
 import { PublicServices1764700000000 } from './1764700000000-public-services.js';
 import { SigningKeys1764500000000 } from './1764500000000-signing-keys.js';
@@ -19,4 +20,5 @@ export const migrations = [
   Mandates1764600000000,
   PublicServices1764700000000,
   Delegation1764800000000,
+  Operators1764900000000,
 ];

@@ -18,6 +18,7 @@ import { SpaceController } from './console/space.controller.js';
 import { SupervisorController } from './console/supervisor.controller.js';
 import { DelegationController } from './delegation/delegation.controller.js';
 import { HomeController } from './home/home.controller.js';
+import { PublicServicesController } from './operator/public-services.controller.js';
 import { ConsentController } from './mandates/consent.controller.js';
 import { MandatesController } from './mandates/mandates.controller.js';
 import { VerificationController } from './mandates/verification.controller.js';
@@ -45,6 +46,7 @@ import { VerificationController } from './mandates/verification.controller.js';
     ConsentController,
     VerificationController,
     DelegationController,
+    PublicServicesController,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

@@ -10,6 +10,7 @@ import { databaseCommands } from './commands/database.command.js';
 import { demoCommands } from './commands/demo.command.js';
 import { docsCommands } from './commands/docs.command.js';
 import { keysCommands } from './commands/keys.command.js';
+import { operatorCommands } from './commands/operator.command.js';
 import { publicServiceCommands } from './commands/public-service.command.js';
 import { attestationCommands } from './commands/attestation.command.js';
 import { structureCommands } from './commands/structure.command.js';
@@ -23,6 +24,7 @@ const registrations: CommandRegistration[] = [
   structureCommands,
   aideCommands,
   keysCommands,
+  operatorCommands,
   attestationCommands,
   publicServiceCommands,
 ];

@@ -128,6 +128,9 @@ export async function seedDemoData(app: INestApplicationContext): Promise<DemoAc
     }
   }
 
+  // The supervisor also runs the demo platform: the operator pages (public services).
+  await db.query('UPDATE aides SET operator = true WHERE email = $1', [supervisor.email]);
+
   const box = app.get(SecretBox);
   const accounts: DemoAccount[] = [];
   for (const person of PEOPLE) {

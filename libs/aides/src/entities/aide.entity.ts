@@ -24,6 +24,10 @@ export class Aide {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
+  /** May use the operator pages (public services); granted from the CLI only. */
+  @Column({ type: 'boolean', default: false })
+  operator: boolean;
+
   @Column({ name: 'password_hash', type: 'text', nullable: true })
   passwordHash: string | null;
 

@@ -36,6 +36,8 @@ export enum AuditAction {
   MandateRevoked = 'mandate.revoked',
   AttestationIssued = 'attestation.issued',
   AttestationDownloaded = 'attestation.downloaded',
+  OperatorGranted = 'operator.granted',
+  OperatorRevoked = 'operator.revoked',
   // Delegated login (Relais as OpenID provider)
   DelegatedLogin = 'delegation.logged_in',
   DelegatedLoginRefused = 'delegation.refused',

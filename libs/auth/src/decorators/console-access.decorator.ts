@@ -11,12 +11,18 @@ export interface ConsoleAccess {
   roles: MembershipRole[];
   /** Sensitive action: after 15 minutes idle the aide re-enters a TOTP code first. */
   stepUp: boolean;
+  /** Operator pages: an operator account, whatever its structure (roles are then ignored). */
+  operator: boolean;
 }
 
 /** Route for a logged-in member of the current structure, optionally with a role and step-up. */
 export function Console(access: Partial<ConsoleAccess> = {}) {
   return applyDecorators(
-    SetMetadata(CONSOLE_ACCESS, { roles: access.roles ?? [], stepUp: access.stepUp ?? false }),
+    SetMetadata(CONSOLE_ACCESS, {
+      roles: access.roles ?? [],
+      stepUp: access.stepUp ?? false,
+      operator: access.operator ?? false,
+    }),
     UseGuards(ConsoleGuard),
   );
 }

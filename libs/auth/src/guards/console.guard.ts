@@ -36,14 +36,27 @@ export class ConsoleGuard implements CanActivate {
       await this.end(request);
       throw new DomainException(ErrorCode.Unauthorized, undefined, undefined, CONSOLE_PATHS.login);
     }
-    if (!session.structureId)
-      throw new DomainException(ErrorCode.StructureChoiceRequired, undefined, undefined, CONSOLE_PATHS.structureChoice);
-    const member = await this.members.find(session.aideId, session.structureId);
-    if (!member) {
-      await this.end(request);
-      throw new DomainException(ErrorCode.Unauthorized, undefined, undefined, CONSOLE_PATHS.login);
+    let member: unknown;
+    if (access.operator) {
+      member = await this.members.operator(session.aideId);
+      if (!member) throw new DomainException(ErrorCode.Forbidden);
+    } else {
+      if (!session.structureId)
+        throw new DomainException(
+          ErrorCode.StructureChoiceRequired,
+          undefined,
+          undefined,
+          CONSOLE_PATHS.structureChoice,
+        );
+      const context = await this.members.find(session.aideId, session.structureId);
+      if (!context) {
+        await this.end(request);
+        throw new DomainException(ErrorCode.Unauthorized, undefined, undefined, CONSOLE_PATHS.login);
+      }
+      if (access.roles.length > 0 && !access.roles.includes(context.role))
+        throw new DomainException(ErrorCode.Forbidden);
+      member = context;
     }
-    if (access.roles.length > 0 && !access.roles.includes(member.role)) throw new DomainException(ErrorCode.Forbidden);
     // Idle for more than 15 minutes at any point since the last code: sensitive actions need a new code.
     if (now - (session.lastSeenAt ?? now) > STEP_UP_IDLE_MS) session.stepUpNeeded = true;
     session.lastSeenAt = now;

@@ -73,6 +73,14 @@ export class MemberContexts {
     return (await this.query(aideId).orderBy('s.name').getRawMany<Row>()).map(toContext);
   }
 
+  /** The aide, if an active operator (operator pages need no structure). */
+  async operator(aideId: string): Promise<Pick<Aide, 'id' | 'email' | 'givenName' | 'familyName'> | null> {
+    return this.dataSource.getRepository(Aide).findOne({
+      where: { id: aideId, active: true, operator: true },
+      select: { id: true, email: true, givenName: true, familyName: true },
+    });
+  }
+
   async find(aideId: string, structureId: string): Promise<MemberContext | null> {
     const row = await this.query(aideId).andWhere('s.id = :structureId', { structureId }).getRawOne<Row>();
     return row ? toContext(row) : null;
