@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AuditActorType } from '@relais/audit';
+import { OIDC_REDIS, ProviderGrants } from '@relais/delegation';
 import { PublicServicesService } from '@relais/public-services';
 import { createTestEnvironment, freePort, type TestEnvironment } from '@relais/testing';
 import * as client from 'openid-client';
@@ -303,6 +304,34 @@ describe('delegated login: Relais as OpenID provider for public services', () =>
     expect(await count("audit_outbox WHERE action = 'delegation.ended' AND mandate_id = $1", [jeanne.mandateId])).toBe(
       1,
     );
+  });
+
+  it('an expired mandate stops its tokens at once, and the sweep then deletes its grants', async () => {
+    const soon = await consentedMandate(app, structureId, aide.aideId, ['papers'], {
+      givenName: 'Aminata',
+      familyName: 'Bientôt',
+    });
+    const config = await relyingParty();
+    const authorization = await authorizationRequest(config);
+    const tokens = await client.authorizationCodeGrant(
+      config,
+      await delegatedLogin(authorization.url, soon.citizenId, 'papers'),
+      {
+        pkceCodeVerifier: authorization.codeVerifier,
+        expectedState: authorization.state,
+        expectedNonce: authorization.nonce,
+      },
+    );
+    const [delegation] = await db.query('SELECT id, grant_id FROM delegations WHERE mandate_id = $1', [soon.mandateId]);
+    await db.query('UPDATE mandates SET expires_at = now() WHERE id = $1', [soon.mandateId]);
+    const userinfo = await fetch(`${issuer}/oidc/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(userinfo.status).toBe(401);
+
+    expect(await app.get(ProviderGrants).sweep()).toBe(1);
+    const [ended] = await db.query('SELECT ended_at FROM delegations WHERE id = $1', [delegation.id]);
+    expect(ended.ended_at).not.toBeNull();
+    expect(await app.get(OIDC_REDIS).exists(`${env.redisPrefix}:oidc:Grant:${delegation.grant_id}`)).toBe(0);
+    expect(await app.get(ProviderGrants).sweep()).toBe(0);
   });
 
   it('refuses a disabled public service at once', async () => {

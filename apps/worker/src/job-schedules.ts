@@ -1,13 +1,15 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
-import { AidesJob, AuditJob, NotificationsJob, QueueName } from '@relais/queue';
+import { AidesJob, AuditJob, DelegationsJob, NotificationsJob, QueueName } from '@relais/queue';
 import type { Queue } from 'bullmq';
 
 /** Every day at 03:00 (the worker's time zone). */
 export const DORMANCY_SCHEDULE = { pattern: '0 3 * * *' };
 /** Pending emails are sent every minute. */
 export const NOTIFICATIONS_SCHEDULE = { every: 60_000 };
+/** What expired mandates opened at public services is ended every minute. */
+export const DELEGATIONS_SCHEDULE = { every: 60_000 };
 
 /** Periodic jobs; upserting a scheduler is idempotent, so every worker may do it at start. */
 @Injectable()
@@ -16,6 +18,7 @@ export class JobSchedules implements OnApplicationBootstrap {
     @InjectQueue(QueueName.Audit) private readonly auditQueue: Queue,
     @InjectQueue(QueueName.Aides) private readonly aidesQueue: Queue,
     @InjectQueue(QueueName.Notifications) private readonly notificationsQueue: Queue,
+    @InjectQueue(QueueName.Delegations) private readonly delegationsQueue: Queue,
     @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
   ) {}
 
@@ -30,6 +33,10 @@ export class JobSchedules implements OnApplicationBootstrap {
     // The next run is the retry: a failed run is not repeated (sent rows are marked, failures counted).
     await this.notificationsQueue.upsertJobScheduler('notifications-send', NOTIFICATIONS_SCHEDULE, {
       name: NotificationsJob.Send,
+      opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
+    });
+    await this.delegationsQueue.upsertJobScheduler('delegations-end-unusable', DELEGATIONS_SCHEDULE, {
+      name: DelegationsJob.EndUnusable,
       opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
     });
   }

@@ -3,6 +3,7 @@ export enum QueueName {
   Audit = 'audit',
   Aides = 'aides',
   Notifications = 'notifications',
+  Delegations = 'delegations',
 }
 
 /** Job names of the audit queue. */
@@ -20,4 +21,10 @@ export enum AidesJob {
 export enum NotificationsJob {
   /** Sends the pending emails of the notifications outbox (every minute). */
   Send = 'send-notifications',
+}
+
+/** Job names of the delegations queue. */
+export enum DelegationsJob {
+  /** Ends what expired (or otherwise unusable) mandates opened at public services (every minute). */
+  EndUnusable = 'end-unusable-delegations',
 }

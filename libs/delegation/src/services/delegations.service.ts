@@ -183,6 +183,11 @@ export class DelegationsService {
     return ending.map((delegation) => delegation.grantId).filter((grantId): grantId is string => grantId !== null);
   }
 
+  /** Mandates some open delegation depends on. */
+  mandatesWithOpenDelegations(): Promise<{ mandate_id: string }[]> {
+    return this.dataSource.query('SELECT DISTINCT mandate_id FROM delegations WHERE ended_at IS NULL');
+  }
+
   private async refusalReason(
     manager: EntityManager,
     actor: Actor,

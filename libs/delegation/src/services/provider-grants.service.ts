@@ -19,6 +19,14 @@ export class ProviderGrants {
     @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
   ) {}
 
+  /** The periodic sweep (worker): every mandate with open delegations, e.g. one that just expired. */
+  async sweep(): Promise<number> {
+    const mandates: { mandate_id: string }[] = await this.delegations.mandatesWithOpenDelegations();
+    let ended = 0;
+    for (const { mandate_id: mandateId } of mandates) ended += await this.endUnusable(mandateId);
+    return ended;
+  }
+
   async endUnusable(mandateId: string): Promise<number> {
     const grantIds = await this.delegations.endUnusable(mandateId);
     const prefix = `${this.config.REDIS_PREFIX}:oidc:`;
