@@ -4,6 +4,7 @@ import { InvitationsService, MembershipRole, TotpService } from '@relais/aides';
 import { AuditActorType } from '@relais/audit';
 import { insertStructure } from '@relais/testing';
 import { generate } from 'otplib';
+import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 
@@ -102,4 +103,15 @@ export async function submit(
     .post(action)
     .type('form')
     .send({ _csrf: hidden(page.text, '_csrf'), ...fields });
+}
+
+/** Fills the console login pages in a real browser; goes to `loginUrl` first when given. */
+export async function logInInBrowser(app: NestExpressApplication, page: Page, member: TestMember, loginUrl?: string) {
+  if (loginUrl) await page.goto(loginUrl);
+  await page.getByLabel('Adresse électronique').fill(member.email);
+  await page.getByLabel('Mot de passe').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Continuer' }).click();
+  await page.waitForURL(/\/connexion\/code$/);
+  await page.getByLabel(/Code à 6 chiffres/).fill(await freshCode(app, member));
+  await page.getByRole('button', { name: 'Se connecter' }).click();
 }

@@ -11,6 +11,7 @@ import {
   createMember,
   createStructure,
   freshCode,
+  logInInBrowser,
   PASSWORD,
   startConsole,
   type TestMember,
@@ -32,15 +33,7 @@ describe('console journey in a real browser (Chromium + axe)', () => {
 
   const expectAccessible = async (page: Page) => expect(await accessibilityViolations(page)).toEqual([]);
 
-  async function logIn(page: Page, member: TestMember) {
-    await page.goto(`${baseUrl}/connexion`);
-    await page.getByLabel('Adresse électronique').fill(member.email);
-    await page.getByLabel('Mot de passe').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Continuer' }).click();
-    await page.waitForURL(/\/connexion\/code$/);
-    await page.getByLabel(/Code à 6 chiffres/).fill(await freshCode(app, member));
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-  }
+  const logIn = (page: Page, member: TestMember) => logInInBrowser(app, page, member, `${baseUrl}/connexion`);
 
   beforeAll(async () => {
     env = await createTestEnvironment();

@@ -11,14 +11,7 @@ import { DataSource } from 'typeorm';
 
 import { loadDemoServiceConfig } from '../../demo-service/src/demo-service-config.js';
 import { type RunningDemoService, startDemoService } from '../../demo-service/src/demo-service.js';
-import {
-  createMember,
-  createStructure,
-  freshCode,
-  PASSWORD,
-  startConsole,
-  type TestMember,
-} from './console-helpers.js';
+import { createMember, createStructure, logInInBrowser, startConsole, type TestMember } from './console-helpers.js';
 import { consentedMandate, registerService } from './delegation-helpers.js';
 
 describe('delegated login end to end in Chromium, with the demo public service as the real client', () => {
@@ -84,12 +77,7 @@ describe('delegated login end to end in Chromium, with the demo public service a
 
     // Not logged in to Relais yet: the console login, then back to the citizen picker.
     await page.waitForURL(/\/connexion$/);
-    await page.getByLabel('Adresse électronique').fill(aide.email);
-    await page.getByLabel('Mot de passe').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Continuer' }).click();
-    await page.waitForURL(/\/connexion\/code$/);
-    await page.getByLabel(/Code à 6 chiffres/).fill(await freshCode(app, aide));
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await logInInBrowser(app, page, aide);
 
     await page.waitForURL(/\/delegation\/[\w-]+$/);
     await expect(page.locator('h1').textContent()).resolves.toBe('Pour qui agissez-vous ?');

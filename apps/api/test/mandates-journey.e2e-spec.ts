@@ -14,14 +14,7 @@ import {
 import type { Browser, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 
-import {
-  createMember,
-  createStructure,
-  freshCode,
-  PASSWORD,
-  startConsole,
-  type TestMember,
-} from './console-helpers.js';
+import { createMember, createStructure, logInInBrowser, startConsole, type TestMember } from './console-helpers.js';
 
 /** Where the journey leaves the attestation it downloaded, to look at it (pdftoppm) after a run. */
 const JOURNEY_ATTESTATION = join(tmpdir(), 'relais-journey-attestation.pdf');
@@ -41,13 +34,7 @@ describe('mandate journey in a real browser (Chromium + axe): create, identify, 
 
   async function logIn(page: Page) {
     page.setDefaultTimeout(8_000);
-    await page.goto(`${baseUrl}/connexion`);
-    await page.getByLabel('Adresse électronique').fill(aide.email);
-    await page.getByLabel('Mot de passe').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Continuer' }).click();
-    await page.waitForURL(/\/connexion\/code$/);
-    await page.getByLabel(/Code à 6 chiffres/).fill(await freshCode(app, aide));
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await logInInBrowser(app, page, aide, `${baseUrl}/connexion`);
     await page.waitForURL(/\/espace$/);
   }
 
