@@ -304,6 +304,20 @@ describe('delegated login: Relais as OpenID provider for public services', () =>
     expect(await count("audit_outbox WHERE action = 'delegation.ended' AND mandate_id = $1", [jeanne.mandateId])).toBe(
       1,
     );
+
+    // A new delegated login for the revoked area is refused; the other area still works.
+    const again = await authorizationRequest(config);
+    const authorize = await agent.get(again.url.pathname + again.url.search).expect(303);
+    const picker = await agent.get(authorize.headers.location).expect(200);
+    const refused = await agent
+      .post(`${authorize.headers.location}/confirmation`)
+      .type('form')
+      .send({ _csrf: hidden(picker.text, '_csrf'), citoyen: jeanne.citizenId, demarche: 'papers' })
+      .set('accept', 'text/html');
+    expect(refused.status).toBe(403);
+    const money = await agent.get(`${authorize.headers.location}/confirmation?citoyen=${jeanne.citizenId}`).expect(200);
+    expect(money.text).toContain('Argent (impôts, banques)');
+    expect(money.text).not.toContain('value="papers"');
   });
 
   it('an expired mandate stops its tokens at once, and the sweep then deletes its grants', async () => {
@@ -332,6 +346,32 @@ describe('delegated login: Relais as OpenID provider for public services', () =>
     expect(ended.ended_at).not.toBeNull();
     expect(await app.get(OIDC_REDIS).exists(`${env.redisPrefix}:oidc:Grant:${delegation.grant_id}`)).toBe(0);
     expect(await app.get(ProviderGrants).sweep()).toBe(0);
+  });
+
+  it('an unfinished interaction lives 5 minutes; an unknown or expired one gets a plain page', async () => {
+    const authorization = await authorizationRequest(await relyingParty());
+    const authorize = await agent.get(authorization.url.pathname + authorization.url.search).expect(303);
+    const uid = authorize.headers.location.split('/').pop();
+    const ttl = await app.get(OIDC_REDIS).ttl(`${env.redisPrefix}:oidc:Interaction:${uid}`);
+    expect(ttl).toBeGreaterThan(290);
+    expect(ttl).toBeLessThanOrEqual(300);
+    await app.get(OIDC_REDIS).del(`${env.redisPrefix}:oidc:Interaction:${uid}`);
+    const expired = await agent.get(authorize.headers.location).set('accept', 'text/html');
+    expect(expired.status).toBe(410);
+    expect(expired.text).toContain('Connexion expirée');
+  });
+
+  it('searches the citizens by name and by birth date', async () => {
+    const authorization = await authorizationRequest(await relyingParty());
+    const authorize = await agent.get(authorization.url.pathname + authorization.url.search).expect(303);
+    const byName = await agent.get(authorize.headers.location).query({ nom: 'lefevre' }).expect(200);
+    expect(byName.text).toContain(marie.citizenId);
+    const byBirth = await agent.get(authorize.headers.location).query({ naissance: '1948-03-17' }).expect(200);
+    expect(byBirth.text).toContain(marie.citizenId);
+    const nobody = await agent.get(authorize.headers.location).query({ naissance: '1999-01-01' }).expect(200);
+    expect(nobody.text).not.toContain(marie.citizenId);
+    expect(nobody.text).toContain('Aucune personne ne correspond');
+    await agent.get(authorize.headers.location).query({ naissance: 'hier' }).expect(400);
   });
 
   it('refuses a disabled public service at once', async () => {
