@@ -5,14 +5,21 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 
 import { createMember, createStructure, hidden, logIn, startConsole, type TestMember } from './console-helpers.js';
+import { consentedMandate } from './delegation-helpers.js';
 
 type Agent = ReturnType<typeof request.agent>;
 type Who =
-  'anonymous' | 'aide' | 'untrained aide' | 'supervisor' | 'supervisor of another structure' | 'deactivated aide';
+  | 'anonymous'
+  | 'aide'
+  | 'untrained aide'
+  | 'supervisor'
+  | 'supervisor of another structure'
+  | 'deactivated aide'
+  | 'operator';
 
 /**
- * Every console route against every kind of visitor. The operator has no console account: their
- * tools are the CLI commands on the servers, so on the web they are an anonymous visitor.
+ * Every console route against every kind of visitor. The operator is an aide of Structure A
+ * granted the operator flag (CLI): the operator pages need that flag, not a role.
  * Expected status codes are for API-style requests (Accept: application/json); browsers get the
  * same decisions as redirects or French pages.
  */
@@ -22,6 +29,7 @@ describe('authorisation matrix of the console', () => {
   let target: TestMember;
   const agents = new Map<Who, Agent>();
   let homeStructure: string;
+  let mandateId: string;
 
   beforeAll(async () => {
     env = await createTestEnvironment();
@@ -38,10 +46,16 @@ describe('authorisation matrix of the console', () => {
         () => createMember(app, otherStructure, 'autre.resp@example.fr', MembershipRole.Supervisor),
       ],
       ['deactivated aide', () => createMember(app, homeStructure, 'parti@example.fr')],
+      ['operator', () => createMember(app, homeStructure, 'exploitation@example.fr')],
     ];
     agents.set('anonymous', request.agent(app.getHttpServer()));
     for (const [who, create] of people) agents.set(who, await logIn(app, await create()));
     await app.get(DataSource).query(`UPDATE aides SET active = false WHERE email = 'parti@example.fr'`);
+    await app.get(DataSource).query(`UPDATE aides SET operator = true WHERE email = 'exploitation@example.fr'`);
+    ({ mandateId } = await consentedMandate(app, homeStructure, target.aideId, ['papers'], {
+      givenName: 'Jeanne',
+      familyName: 'Martin',
+    }));
   }, 60_000);
 
   afterAll(async () => {
@@ -78,6 +92,10 @@ describe('authorisation matrix of the console', () => {
     'POST /responsable/aidants/:target/formation': (agent) =>
       post(agent, `/responsable/aidants/${target.aideId}/formation`),
     'POST /structure (Structure A)': (agent) => post(agent, '/structure', { structureId: homeStructure }),
+    'GET /mandats': (agent) => get(agent, '/mandats'),
+    'GET /mandats/nouveau': (agent) => get(agent, '/mandats/nouveau'),
+    'GET /mandats/:mandate (Structure A)': (agent) => get(agent, `/mandats/${mandateId}`),
+    'GET /operateur/services-publics': (agent) => get(agent, '/operateur/services-publics'),
   };
 
   // allowed: 200 page, 201 rendered after POST, 303 redirect after a successful action
@@ -88,6 +106,10 @@ describe('authorisation matrix of the console', () => {
       'POST /responsable/aidants/invitation': 401,
       'POST /responsable/aidants/:target/formation': 401,
       'POST /structure (Structure A)': 401,
+      'GET /mandats': 401,
+      'GET /mandats/nouveau': 401,
+      'GET /mandats/:mandate (Structure A)': 401,
+      'GET /operateur/services-publics': 401,
     },
     aide: {
       'GET /espace': 200,
@@ -95,6 +117,10 @@ describe('authorisation matrix of the console', () => {
       'POST /responsable/aidants/invitation': 403,
       'POST /responsable/aidants/:target/formation': 403,
       'POST /structure (Structure A)': 303,
+      'GET /mandats': 200,
+      'GET /mandats/nouveau': 200,
+      'GET /mandats/:mandate (Structure A)': 200,
+      'GET /operateur/services-publics': 403,
     },
     'untrained aide': {
       'GET /espace': 200,
@@ -102,6 +128,10 @@ describe('authorisation matrix of the console', () => {
       'POST /responsable/aidants/invitation': 403,
       'POST /responsable/aidants/:target/formation': 403,
       'POST /structure (Structure A)': 303,
+      'GET /mandats': 200,
+      'GET /mandats/nouveau': 403,
+      'GET /mandats/:mandate (Structure A)': 200,
+      'GET /operateur/services-publics': 403,
     },
     supervisor: {
       'GET /espace': 200,
@@ -109,6 +139,10 @@ describe('authorisation matrix of the console', () => {
       'POST /responsable/aidants/invitation': 201,
       'POST /responsable/aidants/:target/formation': 303,
       'POST /structure (Structure A)': 303,
+      'GET /mandats': 200,
+      'GET /mandats/nouveau': 200,
+      'GET /mandats/:mandate (Structure A)': 200,
+      'GET /operateur/services-publics': 403,
     },
     'supervisor of another structure': {
       'GET /espace': 200,
@@ -116,6 +150,10 @@ describe('authorisation matrix of the console', () => {
       'POST /responsable/aidants/invitation': 201,
       'POST /responsable/aidants/:target/formation': 404,
       'POST /structure (Structure A)': 403,
+      'GET /mandats': 200,
+      'GET /mandats/nouveau': 200,
+      'GET /mandats/:mandate (Structure A)': 404,
+      'GET /operateur/services-publics': 403,
     },
     'deactivated aide': {
       'GET /espace': 401,
@@ -123,6 +161,21 @@ describe('authorisation matrix of the console', () => {
       'POST /responsable/aidants/invitation': 401,
       'POST /responsable/aidants/:target/formation': 401,
       'POST /structure (Structure A)': 401,
+      'GET /mandats': 401,
+      'GET /mandats/nouveau': 401,
+      'GET /mandats/:mandate (Structure A)': 401,
+      'GET /operateur/services-publics': 401,
+    },
+    operator: {
+      'GET /espace': 200,
+      'GET /responsable/aidants': 403,
+      'POST /responsable/aidants/invitation': 403,
+      'POST /responsable/aidants/:target/formation': 403,
+      'POST /structure (Structure A)': 303,
+      'GET /mandats': 200,
+      'GET /mandats/nouveau': 200,
+      'GET /mandats/:mandate (Structure A)': 200,
+      'GET /operateur/services-publics': 200,
     },
   };
 
