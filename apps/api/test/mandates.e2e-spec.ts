@@ -345,6 +345,36 @@ describe('mandates: request, FranceConnect identification, consent, attestation,
     expect(await count("audit_outbox WHERE mandate_id = $1 AND action = 'mandate.area_replaced'", [first])).toBe(1);
   });
 
+  it('renews a mandate: the form comes prefilled, the new one replaces the old, both pages link', async () => {
+    const old = await consentedMandate(['papers'], 'jeanne');
+    const form = await agent.get('/mandats/nouveau').query({ renouvellement: old }).expect(200);
+    expect(form.text).toContain('Renouveler un mandat');
+    expect(form.text).toMatch(/value="papers" checked/);
+    expect(hidden(form.text, 'renews')).toBe(old);
+    const created = await agent
+      .post('/mandats')
+      .type('form')
+      .send(
+        formBody({
+          _csrf: hidden(form.text, '_csrf'),
+          areas: ['papers'],
+          duration: 'twelve_months',
+          channel: 'same_device',
+          renews: old,
+        }),
+      );
+    expect(created.status).toBe(303);
+    const renewal = created.headers.location.split('/')[2];
+    await agent.get(created.headers.location).expect(200);
+    expect((await decide(agent, (await identify(agent, 'jeanne')).text, 'accepter')).status).toBe(200);
+    const oldPage = await agent.get(`/mandats/${old}`).expect(200);
+    expect(oldPage.text).toContain(`/mandats/${renewal}`);
+    expect(oldPage.text).toContain('Remplacée par un mandat plus récent');
+    expect((await agent.get(`/mandats/${renewal}`).expect(200)).text).toContain(`/mandats/${old}`);
+    // A mandate of another structure cannot be renewed from here.
+    await agent.get('/mandats/nouveau').query({ renouvellement: '00000000-0000-4000-8000-000000000000' }).expect(404);
+  });
+
   it('serialises concurrent consents of the same citizen: one mandate in force per area', async () => {
     const requests = app.get(MandateRequests);
     const consents = app.get(ConsentService);

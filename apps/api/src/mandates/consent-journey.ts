@@ -26,7 +26,6 @@ declare module 'express-session' {
 
 export const CONSENT_PATHS = {
   start: '/consentement/franceconnect',
-  callback: '/franceconnect/callback',
   page: '/consentement',
   attestation: '/consentement/attestation.pdf',
 } as const;

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Render, Req, Res 
 import { ApiExcludeController } from '@nestjs/swagger';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { DomainException, ErrorCode } from '@relais/exceptions';
-import { FranceConnectClient } from '@relais/france-connect';
+import { FRANCECONNECT_CALLBACK_PATH, FranceConnectClient } from '@relais/france-connect';
 import { AttestationsService, ConsentChannel, ConsentService, MandateRequests } from '@relais/mandates';
 import type { Request, Response } from 'express';
 
@@ -42,7 +42,7 @@ export class ConsentController {
     res.redirect(303, url.href);
   }
 
-  @Get('franceconnect/callback')
+  @Get(FRANCECONNECT_CALLBACK_PATH.slice(1))
   async callback(@Req() req: Request, @Res() res: Response) {
     const journey = this.journey(req);
     const transaction = journey.franceConnect;

@@ -32,7 +32,7 @@ export interface MandateDetail extends MandateSummary {
   aide: Pick<Aide, 'givenName' | 'familyName' | 'email'>;
   attestations: Pick<Attestation, 'id' | 'kind' | 'code' | 'createdAt'>[];
   /** Newer mandates that renew this one. */
-  renewedBy: Pick<Mandate, 'id' | 'status'>[];
+  renewedBy: Pick<Mandate, 'id'>[];
 }
 
 /** What the aide console shows of the structure's mandates. */
@@ -112,7 +112,7 @@ export class MandateQueries {
       manager.findOneByOrFail(Aide, { id: mandate.aideId }),
       manager.findBy(MandateProcedure, { mandateId }),
       manager.find(Attestation, { where: { mandateId }, order: { createdAt: 'ASC' } }),
-      manager.find(Mandate, { where: { renewsMandateId: mandateId }, select: { id: true, status: true } }),
+      manager.find(Mandate, { where: { renewsMandateId: mandateId }, select: { id: true } }),
     ]);
     return {
       ...this.summary(mandate, citizen, procedures, structure.active, now),
