@@ -140,9 +140,10 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
       url: (_ctx, interaction) => `${DELEGATION_PATH}/${interaction.uid}`,
     },
     findAccount: async (ctx: KoaContextWithOIDC, id: string) => {
-      const account = await delegations.account(id);
-      if (!account || account.delegation.publicServiceId !== (await serviceId(ctx))) return undefined;
-      const sub = pairwiseSubject(pairwiseKey, ctx.oidc.client!.clientId, account.citizen.id);
+      const clientId = ctx.oidc.client?.clientId;
+      const account = clientId ? await delegations.account(id, clientId) : null;
+      if (!account || !clientId) return undefined;
+      const sub = pairwiseSubject(pairwiseKey, clientId, account.citizen.id);
       return { accountId: id, claims: async () => delegationClaims(account, sub) };
     },
     renderError: async (ctx, out) => {
@@ -154,12 +155,6 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
       });
     },
   };
-
-  /** The public service the token or request belongs to. */
-  async function serviceId(ctx: KoaContextWithOIDC): Promise<string | undefined> {
-    const clientId = ctx.oidc.client?.clientId;
-    return clientId ? (await publicServices.findByClientId(clientId))?.id : undefined;
-  }
 
   const provider = new Provider(`${config.ISSUER}${OIDC_MOUNT_PATH}`, configuration);
   provider.proxy = config.ISSUER.startsWith('https:');
