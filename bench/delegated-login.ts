@@ -6,24 +6,26 @@
  */
 import 'reflect-metadata';
 
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { InvitationsService, MembershipRole, TotpService } from '@relais/aides';
 import { AuditActorType } from '@relais/audit';
+import { projectRoot } from '@relais/config';
 import { dropDatabase } from '@relais/database';
 import { ConsentChannel, ConsentService, MandateDuration, MandateRequests } from '@relais/mandates';
 import { PublicServicesService } from '@relais/public-services';
 import { SingleBar } from 'cli-progress';
 import { Redis } from 'ioredis';
-import Provider from 'oidc-provider';
 import { generateSync } from 'otplib';
 import { DataSource } from 'typeorm';
 
 import { createApi } from '../apps/api/src/create-api.js';
 import { migrate } from '../apps/cli/src/commands/database.command.js';
+import { BARE_CLIENT } from './bare-provider-client.js';
 
 const FLOWS = Number(process.argv[2] ?? 3_000);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
@@ -65,8 +67,8 @@ class Browser {
   }
 
   /** A copy sharing the cookies so far (the console session), then living its own life. */
-  fork(): Browser {
-    const copy = new Browser(this.origin);
+  fork(origin = this.origin): Browser {
+    const copy = new Browser(origin);
     for (const [name, value] of this.cookies) copy.cookies.set(name, value);
     return copy;
   }
@@ -142,54 +144,43 @@ async function measure(label: string, flows: number, concurrency: number, flow: 
   return flows / seconds;
 }
 
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
+/** Starts a compiled script as a child process; resolves with the line it prints when ready. */
+function spawnReady(script: string, args: string[]): Promise<{ child: ChildProcess; line: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code})`)));
+    child.stdout!.once('data', (chunk: Buffer) => resolve({ child, line: chunk.toString().trim() }));
+  });
 }
 
-/** The baseline: a bare oidc-provider (memory storage) whose interaction answers at once. */
-async function bareProvider(): Promise<{
-  issuer: string;
-  client: { id: string; secret: string };
-  close(): Promise<void>;
-}> {
+async function freePort(): Promise<number> {
   const server = createServer();
-  const port = await listen(server);
-  const issuer = `http://127.0.0.1:${port}`;
-  const client = { id: 'bare', secret: 'bare-secret-bare-secret-bare-secret' };
-  const provider = new Provider(issuer, {
-    clients: [{ client_id: client.id, client_secret: client.secret, redirect_uris: [CALLBACK] }],
-    pkce: { required: () => true },
-    features: { devInteractions: { enabled: false } },
-    findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id }) }),
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-  });
-  const callback = provider.callback();
-  server.on('request', async (req, res) => {
-    if (!req.url?.startsWith('/interaction/')) return callback(req, res);
-    const details = await provider.interactionDetails(req, res);
-    const grant = new provider.Grant({ accountId: 'citizen', clientId: client.id });
-    grant.addOIDCScope('openid');
-    await provider.interactionFinished(
-      req,
-      res,
-      { login: { accountId: 'citizen' }, consent: { grantId: await grant.save() } },
-      { mergeWithLastSubmission: false },
-    );
-    void details;
-  });
-  return { issuer, client, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitUntilReady(origin: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      if ((await fetch(`${origin}/health/ready`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${origin} did not start`);
 }
 
 await dropDatabase(url.toString());
 await migrate(url.toString());
-const probe = createServer();
-const port = await listen(probe);
-await new Promise((resolve) => probe.close(resolve));
-process.env.ISSUER = `http://127.0.0.1:${port}`;
+const ports = [await freePort(), await freePort()];
+const origins = ports.map((port) => `http://127.0.0.1:${port}`);
+process.env.ISSUER = origins[0];
+// Seeding in this process; the api then runs as two processes (one per core), like production.
 const app: NestExpressApplication = await createApi();
-await app.listen(port, '127.0.0.1');
-const bare = await bareProvider();
+const children: ChildProcess[] = [];
 try {
   // One structure, one trained aide logged in, one citizen with a mandate, one public service.
   const db = app.get(DataSource);
@@ -240,6 +231,27 @@ try {
     .get(PublicServicesService)
     .register({ name: 'Bench', redirectUris: [CALLBACK], areas: ['papers'] }, OPERATOR);
 
+  await app.close();
+  const root = projectRoot();
+  for (const port of ports) {
+    const child = spawn(
+      process.execPath,
+      [
+        ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []),
+        join(root, 'dist/apps/api/src/main.js'),
+      ],
+      {
+        env: { ...process.env, PORT: String(port) },
+        stdio: 'ignore',
+      },
+    );
+    children.push(child);
+  }
+  await Promise.all(origins.map(waitUntilReady));
+  const bare = await spawnReady(join(root, 'dist/bench/bare-provider.js'), [CALLBACK]);
+  children.push(bare.child);
+  const bareIssuer = bare.line.replace(/^ready /, '');
+
   const aide = new Browser(process.env.ISSUER);
   const login = await aide.send('/connexion');
   await aide.send('/connexion', { form: { _csrf: await csrf(login), email: 'bench@example.fr', password: PASSWORD } });
@@ -247,18 +259,21 @@ try {
   await aide.send('/connexion/code', { form: { _csrf: await csrf(codePage), code: generateSync({ secret }) } });
   const token = await csrf(await aide.send('/espace'));
 
-  const relaisIssuer = `${process.env.ISSUER}/oidc`;
   const relaisClient = { id: publicService.clientId, secret: clientSecret };
-  const relaisFlow = () =>
-    codeFlow(aide.fork(), relaisIssuer, relaisClient, async (browser, interaction) =>
+  let turn = 0;
+  // Round robin over the two api processes, as a load balancer would.
+  const relaisFlow = () => {
+    const origin = origins[(turn += 1) % 2];
+    return codeFlow(aide.fork(origin), `${origin}/oidc`, relaisClient, async (browser, interaction) =>
       location(
         await browser.send(`${interaction}/confirmation`, {
           form: { _csrf: token, citoyen: citizen.id, demarche: 'papers' },
         }),
       ),
     );
+  };
   const bareFlow = () =>
-    codeFlow(new Browser(bare.issuer), bare.issuer, bare.client, async (browser, interaction) =>
+    codeFlow(new Browser(bareIssuer), bareIssuer, BARE_CLIENT, async (browser, interaction) =>
       location(await browser.send(interaction)),
     );
 
@@ -271,8 +286,8 @@ try {
   console.log(`bare provider:   ${baseline.toFixed(0)} flows/s`);
   console.log(`ratio:           ${(relais / baseline).toFixed(2)} (target >= 0.50)`);
 } finally {
-  await bare.close();
-  await app.close();
+  for (const child of children) child.kill('SIGTERM');
+  await app.close().catch(() => undefined);
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   const keys = await redis.keys('relais-bench-delegation*');
   if (keys.length > 0) await redis.del(...keys);
