@@ -407,6 +407,23 @@ describe('delegated login: Relais as OpenID provider for public services', () =>
     );
   });
 
+  it('refuses a deactivated aide with a plain page, journaled', async () => {
+    const leaving = await createMember(app, structureId, 'parti.delegation@example.fr');
+    const browser = await logIn(app, leaving);
+    await db.query('UPDATE memberships SET active = false WHERE aide_id = $1', [leaving.aideId]);
+    const authorization = await authorizationRequest(await relyingParty());
+    const authorize = await browser.get(authorization.url.pathname + authorization.url.search).expect(303);
+    const page = await browser.get(authorize.headers.location).set('accept', 'text/html');
+    expect(page.status).toBe(403);
+    expect(page.text).toContain('a été désactivé');
+    expect(
+      await count(
+        "audit_outbox WHERE action = 'delegation.refused' AND actor_id = $1 AND details->>'reason' = 'deactivated'",
+        [leaving.aideId],
+      ),
+    ).toBe(1);
+  });
+
   it('works when the authorize request and the rest of the flow hit two different api processes', async () => {
     const config = await relyingParty();
     const authorization = await authorizationRequest(config);

@@ -10,6 +10,9 @@ import type Provider from 'oidc-provider';
 
 import { DelegationChoiceForm, DelegationSearchQuery } from './dto/delegation-forms.dto.js';
 
+const DEACTIVATED =
+  'Votre compte, ou votre accès à cette structure, a été désactivé : vous ne pouvez pas vous connecter pour une personne. Adressez-vous à votre responsable de structure.';
+
 /** How the aide proved who they are for a delegated login (console login: password then TOTP). */
 const AMR = ['pwd', 'otp'];
 
@@ -143,6 +146,15 @@ export class DelegationController {
     const live = session.aideId && session.loginAt && Date.now() - session.loginAt <= SESSION_ABSOLUTE_MS;
     const member: MemberContext | null =
       live && session.structureId ? await this.members.find(session.aideId!, session.structureId) : null;
+    if (live && session.structureId && !member) {
+      // Logged in, but the account or its place in the structure was deactivated meanwhile.
+      await this.delegations.refuseEarly(
+        { aideId: session.aideId!, structureId: session.structureId },
+        service,
+        'deactivated',
+      );
+      throw new DomainException(ErrorCode.Forbidden, undefined, DEACTIVATED);
+    }
     if (!member) {
       session.returnTo = here;
       res.redirect(303, live ? CONSOLE_PATHS.structureChoice : CONSOLE_PATHS.login);
