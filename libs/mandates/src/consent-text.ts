@@ -16,7 +16,7 @@ export interface ConsentText {
 }
 
 /** "24 mai 2027", in Paris time. */
-export function frenchDate(date: Date): string {
+function frenchDate(date: Date): string {
   return date.toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
 }
 

@@ -8,7 +8,7 @@ import type { Request, Response } from 'express';
 
 import { CONSENT_PATHS, type ConsentJourney } from './consent-journey.js';
 import { ConsentForm } from './dto/mandate-forms.dto.js';
-import { sendPdf } from './mandates.controller.js';
+import { sendPdf } from './send-pdf.js';
 
 /**
  * The citizen's pages: the remote link, FranceConnect identification, the consent page and the

@@ -20,6 +20,7 @@ import { DataSource } from 'typeorm';
 
 import { CONSENT_PATHS } from './consent-journey.js';
 import { MandateListQuery, NewMandateForm, RevocationForm } from './dto/mandate-forms.dto.js';
+import { sendPdf } from './send-pdf.js';
 
 const assertTrained = (member: MemberContext) => {
   if (!member.trained) throw new DomainException(ErrorCode.AideNotTrained);
@@ -96,7 +97,6 @@ export class MandatesController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    assertTrained(member);
     const { mandate, link } = await this.requests.request({
       structureId: member.structureId,
       aideId: member.aideId,
@@ -187,16 +187,4 @@ export class MandatesController {
     });
     sendPdf(res, found.pdf, `attestation-${found.attestation.kind}-${found.attestation.code}.pdf`);
   }
-}
-
-/** A PDF download that no shared cache keeps. */
-export function sendPdf(res: Response, pdf: Buffer, filename: string): void {
-  res
-    .status(200)
-    .set({
-      'content-type': 'application/pdf',
-      'content-disposition': `attachment; filename="${filename}"`,
-      'cache-control': 'no-store',
-    })
-    .end(pdf);
 }

@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { Aide, Membership } from '@relais/aides';
+import type { Aide } from '@relais/aides';
 import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
 import { DomainException, ErrorCode } from '@relais/exceptions';
-import { Citizen, Mandate, MandateProcedure, type MandateStatus, mandateUsability, searchable } from '@relais/mandates';
+import {
+  aideMayAct,
+  Citizen,
+  Mandate,
+  MandateProcedure,
+  type MandateStatus,
+  mandateUsability,
+  searchable,
+} from '@relais/mandates';
 import { type PublicService } from '@relais/public-services';
 import { PROCEDURE_AREA_LABELS, Structure, type ProcedureArea } from '@relais/structures';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
@@ -301,13 +309,8 @@ export class DelegationsService {
     service: PublicService,
     choice: { citizenId: string; area: ProcedureArea },
   ): Promise<string | null> {
-    const membership = await manager
-      .createQueryBuilder(Membership, 'm')
-      .innerJoin(Aide, 'a', 'a.id = m.aide_id')
-      .where('m.aide_id = :aideId AND m.structure_id = :structureId AND m.active AND a.active', actor)
-      .getOne();
-    if (!membership) return 'not_member';
-    if (!membership.trained) return 'not_trained';
+    const aideRefusal = await aideMayAct(manager, actor.structureId, actor.aideId);
+    if (aideRefusal) return aideRefusal;
     if (!service.active) return 'service_disabled';
     if (!service.areas.includes(choice.area)) return 'area_not_served';
     const procedure = await this.procedureInForce(manager, actor.structureId, choice.citizenId, choice.area);

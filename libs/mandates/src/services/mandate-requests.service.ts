@@ -138,8 +138,15 @@ export class MandateRequests {
   }
 }
 
-/** Creating or consenting a mandate needs an active, trained member of an active structure. */
-export async function assertMayCreateMandates(manager: EntityManager, structureId: string, aideId: string) {
+/**
+ * May this aide act with mandates for this structure (create, consent, delegated login)? Needs
+ * an active account, an active membership of an active structure, and validated training.
+ */
+export async function aideMayAct(
+  manager: EntityManager,
+  structureId: string,
+  aideId: string,
+): Promise<'not_member' | 'not_trained' | null> {
   const membership = await manager
     .createQueryBuilder(Membership, 'm')
     .innerJoin(Aide, 'a', 'a.id = m.aide_id')
@@ -147,8 +154,15 @@ export async function assertMayCreateMandates(manager: EntityManager, structureI
     .where('m.aide_id = :aideId AND m.structure_id = :structureId', { aideId, structureId })
     .andWhere('m.active AND a.active AND s.active')
     .getOne();
-  if (!membership) throw new DomainException(ErrorCode.Forbidden);
-  if (!membership.trained) throw new DomainException(ErrorCode.AideNotTrained);
+  if (!membership) return 'not_member';
+  return membership.trained ? null : 'not_trained';
+}
+
+/** aideMayAct as an exception: 403 Forbidden, or AideNotTrained. */
+export async function assertMayCreateMandates(manager: EntityManager, structureId: string, aideId: string) {
+  const refusal = await aideMayAct(manager, structureId, aideId);
+  if (refusal === 'not_member') throw new DomainException(ErrorCode.Forbidden);
+  if (refusal === 'not_trained') throw new DomainException(ErrorCode.AideNotTrained);
 }
 
 async function upsertCitizen(manager: EntityManager, identity: FranceConnectIdentity): Promise<Citizen> {
