@@ -2,7 +2,8 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { Request, Response } from 'express';
 
 import { DomainException } from './domain.exception.js';
-import { codeForStatus, errorText, ErrorCode } from './enums/error-code.enum.js';
+import type { ErrorCode } from './enums/error-code.enum.js';
+import { codeForStatus, errorText } from './error-catalogue.js';
 
 interface ErrorView {
   status: number;

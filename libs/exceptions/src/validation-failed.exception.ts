@@ -11,7 +11,7 @@ export interface FieldProblem {
 /** Raised by the global ValidationPipe; lists each bad field and why (never the value). */
 export class ValidationFailedException extends DomainException {
   constructor(readonly fields: FieldProblem[]) {
-    super(ErrorCode.ValidationFailed, { fields });
+    super(ErrorCode.ValidationFailed, { details: { fields } });
   }
 
   static fromErrors(errors: ValidationError[], parent = ''): ValidationFailedException {

@@ -42,11 +42,7 @@ export class InvitationController {
       () => this.page(token),
       async () => {
         if (form.password !== form.passwordConfirmation) {
-          throw new DomainException(
-            ErrorCode.WeakPassword,
-            undefined,
-            'Les deux mots de passe saisis sont différents.',
-          );
+          throw new DomainException(ErrorCode.PasswordMismatch);
         }
         const { invitation } = await this.invitations.findValid(token);
         const secret = this.enrolments.open(form.enrolment, invitation.id);

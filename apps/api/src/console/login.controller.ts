@@ -100,7 +100,7 @@ export class LoginController {
   @Render('console/structure-choice.njk')
   async structurePage(@Req() req: Request) {
     const aideId = req.session?.aideId;
-    if (!aideId) throw new DomainException(ErrorCode.Unauthorized, undefined, undefined, CONSOLE_PATHS.login);
+    if (!aideId) throw new DomainException(ErrorCode.Unauthorized, { redirectTo: CONSOLE_PATHS.login });
     return {
       pageTitle: 'Choix de la structure',
       memberships: await this.members.forAide(aideId),

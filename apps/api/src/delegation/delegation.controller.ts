@@ -10,9 +10,6 @@ import type Provider from 'oidc-provider';
 
 import { DelegationChoiceForm, DelegationSearchQuery } from './dto/delegation-forms.dto.js';
 
-const DEACTIVATED =
-  'Votre compte, ou votre accès à cette structure, a été désactivé : vous ne pouvez pas vous connecter pour une personne. Adressez-vous à votre responsable de structure.';
-
 /** How the aide proved who they are for a delegated login (console login: password then TOTP). */
 const AMR = ['pwd', 'otp'];
 
@@ -153,7 +150,7 @@ export class DelegationController {
         service,
         'deactivated',
       );
-      throw new DomainException(ErrorCode.Forbidden, undefined, DEACTIVATED);
+      throw new DomainException(ErrorCode.AideDeactivated);
     }
     if (!member) {
       session.returnTo = here;

@@ -1,4 +1,5 @@
 import { describeEnvVars } from '@relais/config';
+import { errorsMarkdown } from '@relais/exceptions';
 
 import type { CommandRegistration } from '../cli-context.js';
 
@@ -29,5 +30,11 @@ export const docsCommands: CommandRegistration = (program) => {
     .description('Print the environment-variable table (Markdown)')
     .action(() => {
       process.stdout.write(envVarsMarkdown());
+    });
+  program
+    .command('docs:errors')
+    .description('Print the error catalogue (Markdown), for docs/errors.md')
+    .action(() => {
+      process.stdout.write(errorsMarkdown());
     });
 };

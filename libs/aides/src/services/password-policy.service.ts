@@ -19,7 +19,7 @@ export class PasswordPolicy {
     graphs: common.adjacencyGraphs,
   });
 
-  /** Throws WeakPassword with a French hint; personal words make a password weaker. */
+  /** Throws WeakPassword (too short) or GuessablePassword; personal words make a password weaker. */
   assertAcceptable(password: string, personalWords: (string | null | undefined)[] = []): void {
     if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
       throw new DomainException(ErrorCode.WeakPassword);
@@ -30,11 +30,7 @@ export class PasswordPolicy {
       (word) => word.length >= 4 && password.toLowerCase().includes(word.split('@')[0]),
     );
     if (containsPersonal || this.strength.check(password, words).score < 3) {
-      throw new DomainException(
-        ErrorCode.WeakPassword,
-        undefined,
-        'Ce mot de passe est trop facile à deviner (mot courant, suite de touches ou vos nom et adresse). Choisissez par exemple plusieurs mots sans lien entre eux.',
-      );
+      throw new DomainException(ErrorCode.GuessablePassword);
     }
   }
 

@@ -34,7 +34,7 @@ export class ConsoleGuard implements CanActivate {
     const now = Date.now();
     if (!session?.aideId || !session.loginAt || now - session.loginAt > SESSION_ABSOLUTE_MS) {
       await this.end(request);
-      throw new DomainException(ErrorCode.Unauthorized, undefined, undefined, CONSOLE_PATHS.login);
+      throw new DomainException(ErrorCode.Unauthorized, { redirectTo: CONSOLE_PATHS.login });
     }
     let member: unknown;
     if (access.operator) {
@@ -42,16 +42,11 @@ export class ConsoleGuard implements CanActivate {
       if (!member) throw new DomainException(ErrorCode.Forbidden);
     } else {
       if (!session.structureId)
-        throw new DomainException(
-          ErrorCode.StructureChoiceRequired,
-          undefined,
-          undefined,
-          CONSOLE_PATHS.structureChoice,
-        );
+        throw new DomainException(ErrorCode.StructureChoiceRequired, { redirectTo: CONSOLE_PATHS.structureChoice });
       const context = await this.members.find(session.aideId, session.structureId);
       if (!context) {
         await this.end(request);
-        throw new DomainException(ErrorCode.Unauthorized, undefined, undefined, CONSOLE_PATHS.login);
+        throw new DomainException(ErrorCode.Unauthorized, { redirectTo: CONSOLE_PATHS.login });
       }
       if (access.roles.length > 0 && !access.roles.includes(context.role))
         throw new DomainException(ErrorCode.Forbidden);
@@ -62,7 +57,7 @@ export class ConsoleGuard implements CanActivate {
     session.lastSeenAt = now;
     if (access.stepUp && session.stepUpNeeded) {
       session.returnTo = request.method === 'GET' ? request.originalUrl : sameOriginPath(request.get('referer'));
-      throw new DomainException(ErrorCode.StepUpRequired, undefined, undefined, CONSOLE_PATHS.stepUp);
+      throw new DomainException(ErrorCode.StepUpRequired, { redirectTo: CONSOLE_PATHS.stepUp });
     }
     request.member = member;
     return true;

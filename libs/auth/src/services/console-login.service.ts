@@ -38,7 +38,7 @@ export class ConsoleLogin {
 
   pendingAideId(request: Request): string {
     const aideId = request.session?.pendingAideId;
-    if (!aideId) throw new DomainException(ErrorCode.Unauthorized, undefined, undefined, CONSOLE_PATHS.login);
+    if (!aideId) throw new DomainException(ErrorCode.Unauthorized, { redirectTo: CONSOLE_PATHS.login });
     return aideId;
   }
 
@@ -71,8 +71,7 @@ export class ConsoleLogin {
   /** Step-up: a fresh code clears the idle mark; back to where the aide was going. */
   async stepUp(request: Request, code: string): Promise<string> {
     const { aideId, structureId } = request.session;
-    if (!aideId || !structureId)
-      throw new DomainException(ErrorCode.Unauthorized, undefined, undefined, CONSOLE_PATHS.login);
+    if (!aideId || !structureId) throw new DomainException(ErrorCode.Unauthorized, { redirectTo: CONSOLE_PATHS.login });
     await this.authenticator.stepUp(aideId, code, structureId);
     request.session.stepUpNeeded = false;
     request.session.lastSeenAt = Date.now();
@@ -82,7 +81,7 @@ export class ConsoleLogin {
   /** Choose or switch the structure worked for; a switch is journaled. */
   async chooseStructure(request: Request, structureId: string): Promise<string> {
     const aideId = request.session?.aideId;
-    if (!aideId) throw new DomainException(ErrorCode.Unauthorized, undefined, undefined, CONSOLE_PATHS.login);
+    if (!aideId) throw new DomainException(ErrorCode.Unauthorized, { redirectTo: CONSOLE_PATHS.login });
     const member = await this.members.find(aideId, structureId);
     if (!member) throw new DomainException(ErrorCode.Forbidden);
     const previous = request.session.structureId;

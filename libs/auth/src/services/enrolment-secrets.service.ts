@@ -28,10 +28,6 @@ export class EnrolmentSecrets {
     } catch {
       // tampered or foreign: same answer as expired
     }
-    throw new DomainException(
-      ErrorCode.InvalidTotpCode,
-      undefined,
-      'Le code QR a expiré. Scannez le nouveau code affiché puis saisissez le code à 6 chiffres.',
-    );
+    throw new DomainException(ErrorCode.EnrolmentExpired);
   }
 }

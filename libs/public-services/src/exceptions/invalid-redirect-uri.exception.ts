@@ -19,10 +19,9 @@ const PROBLEM_TEXTS: Record<RedirectUriProblem, string> = {
 export class InvalidRedirectUriException extends DomainException {
   constructor(field: RedirectUriField, uri: string, problem: RedirectUriProblem) {
     const label = field === 'redirectUris' ? 'Adresse de retour' : 'Adresse de retour après déconnexion';
-    super(
-      ErrorCode.InvalidRedirectUri,
-      { field, uri, problem },
-      `${label} refusée : « ${uri} ». ${PROBLEM_TEXTS[problem]}`,
-    );
+    super(ErrorCode.InvalidRedirectUri, {
+      details: { field, uri, problem },
+      params: { field: label, uri, problem: PROBLEM_TEXTS[problem] },
+    });
   }
 }

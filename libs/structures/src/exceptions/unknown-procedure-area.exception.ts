@@ -8,10 +8,9 @@ export class UnknownProcedureAreaException extends DomainException {
   ) {
     const quoted = unknown.map((code) => `« ${code} »`).join(', ');
     const label = unknown.length > 1 ? 'Démarches inconnues' : 'Démarche inconnue';
-    super(
-      ErrorCode.UnknownProcedureArea,
-      { unknown },
-      `${label} : ${quoted}. Démarches possibles : ${known.join(', ')}.`,
-    );
+    super(ErrorCode.UnknownProcedureArea, {
+      details: { unknown },
+      params: { label, unknown: quoted, known: known.join(', ') },
+    });
   }
 }

@@ -1,0 +1,297 @@
+import { ErrorCode } from './enums/error-code.enum.js';
+
+/** One case of the catalogue: what the person reads, and what the docs say about it. */
+export interface ErrorEntry {
+  status: number;
+  /** Page title, in French. */
+  title: string;
+  /** What the person reads: plain French, with what to do next; `{name}` is filled from the throw's `params`. */
+  message: string;
+  /** When it happens, for docs/errors.md (English). */
+  when: string;
+}
+
+/**
+ * Every error Relais raises on purpose, one entry per code. Adding a code to `ErrorCode` without its
+ * entry here fails the build; docs/errors.md is generated from it (`npm run docs:errors`).
+ */
+export const ERROR_CATALOGUE = {
+  [ErrorCode.ValidationFailed]: {
+    status: 400,
+    title: 'Informations incorrectes',
+    message: 'Certaines informations envoyées ne sont pas valides. Vérifiez-les puis réessayez.',
+    when: 'a DTO field is invalid or unknown (`details.fields`)',
+  },
+  [ErrorCode.MalformedRequest]: {
+    status: 400,
+    title: 'Demande illisible',
+    message: 'La demande envoyée est mal formée. Réessayez depuis la page précédente.',
+    when: 'unparsable body (e.g. broken JSON)',
+  },
+  [ErrorCode.PayloadTooLarge]: {
+    status: 413,
+    title: 'Envoi trop volumineux',
+    message: 'Les informations envoyées sont trop volumineuses.',
+    when: 'body over 100 kB',
+  },
+  [ErrorCode.NotFound]: {
+    status: 404,
+    title: 'Page non trouvée',
+    message: 'La page que vous cherchez n’existe pas ou a été déplacée.',
+    when: 'unknown page or route',
+  },
+  [ErrorCode.Unauthorized]: {
+    status: 401,
+    title: 'Connexion nécessaire',
+    message: 'Vous devez vous connecter pour accéder à cette page.',
+    when: 'login needed',
+  },
+  [ErrorCode.Forbidden]: {
+    status: 403,
+    title: 'Accès refusé',
+    message: 'Vous n’avez pas le droit d’accéder à cette page.',
+    when: 'not allowed',
+  },
+  [ErrorCode.TooManyRequests]: {
+    status: 429,
+    title: 'Trop de tentatives',
+    message: 'Vous avez fait trop de tentatives. Patientez quelques minutes puis réessayez.',
+    when: 'rate limit',
+  },
+  [ErrorCode.ServiceUnavailable]: {
+    status: 503,
+    title: 'Service momentanément indisponible',
+    message: 'Le service est momentanément indisponible. Réessayez dans quelques minutes.',
+    when: 'a dependency is down',
+  },
+  [ErrorCode.Internal]: {
+    status: 500,
+    title: 'Erreur inattendue',
+    message:
+      'Une erreur inattendue s’est produite. Réessayez plus tard ; si le problème continue, contactez le support.',
+    when: 'a bug',
+  },
+  [ErrorCode.InvalidSiret]: {
+    status: 400,
+    title: 'SIRET invalide',
+    message: 'Le numéro SIRET doit comporter 14 chiffres et être valide. Vérifiez-le.',
+    when: 'SIRET not 14 digits or failing its check digit',
+  },
+  [ErrorCode.StructureAlreadyExists]: {
+    status: 409,
+    title: 'Structure déjà enregistrée',
+    message: 'Une structure avec ce numéro SIRET existe déjà.',
+    when: 'SIRET already registered',
+  },
+  [ErrorCode.StructureNotFound]: {
+    status: 404,
+    title: 'Structure introuvable',
+    message: 'Aucune structure ne correspond à ce numéro SIRET.',
+    when: 'no structure with that SIRET',
+  },
+  [ErrorCode.UnknownProcedureArea]: {
+    status: 400,
+    title: 'Démarche inconnue',
+    message: '{label} : {unknown}. Démarches possibles : {known}.',
+    when: 'an area code outside the catalogue',
+  },
+  [ErrorCode.InvitationInvalid]: {
+    status: 410,
+    title: 'Lien d’invitation expiré ou déjà utilisé',
+    message:
+      'Ce lien d’invitation n’est plus valable. Demandez à votre responsable de structure de vous envoyer une nouvelle invitation.',
+    when: 'invitation link unknown, used or expired',
+  },
+  [ErrorCode.WeakPassword]: {
+    status: 400,
+    title: 'Mot de passe trop faible',
+    message: 'Choisissez un mot de passe d’au moins 12 caractères, difficile à deviner.',
+    when: 'a password shorter than 12 characters',
+  },
+  [ErrorCode.InvalidTotpCode]: {
+    status: 400,
+    title: 'Code incorrect',
+    message: 'Le code à 6 chiffres est incorrect ou a déjà été utilisé. Attendez le code suivant puis réessayez.',
+    when: 'a second-factor code that is wrong or already used',
+  },
+  [ErrorCode.InvalidCredentials]: {
+    status: 401,
+    title: 'Identifiants incorrects',
+    message: 'Adresse électronique ou mot de passe incorrect.',
+    when: 'wrong email/password, locked or deactivated account (one message for all)',
+  },
+  [ErrorCode.AccountLocked]: {
+    status: 429,
+    title: 'Compte temporairement bloqué',
+    message: 'Trop de tentatives de connexion. Réessayez dans 15 minutes ou contactez votre responsable de structure.',
+    when: "five failed logins in a row: the account waits 15 minutes (the login page shows `invalid_credentials`'s words, so nobody learns the account exists)",
+  },
+  [ErrorCode.AideNotFound]: {
+    status: 404,
+    title: 'Aidant introuvable',
+    message: 'Cet aidant n’existe pas dans votre structure.',
+    when: "the aide is not in the supervisor's structure",
+  },
+  [ErrorCode.AlreadyMember]: {
+    status: 409,
+    title: 'Déjà membre',
+    message: 'Cette personne fait déjà partie de la structure.',
+    when: 'the person is already active in the structure',
+  },
+  [ErrorCode.CsrfRejected]: {
+    status: 403,
+    title: 'Formulaire expiré',
+    message: 'Ce formulaire a expiré. Rechargez la page puis recommencez.',
+    when: 'form without its CSRF token ("Formulaire expiré")',
+  },
+  [ErrorCode.StepUpRequired]: {
+    status: 401,
+    title: 'Confirmation nécessaire',
+    message: 'Pour cette action, saisissez de nouveau votre code à 6 chiffres.',
+    when: 'sensitive action after 15 minutes idle (browsers go to `/connexion/confirmation`)',
+  },
+  [ErrorCode.StructureChoiceRequired]: {
+    status: 409,
+    title: 'Choisissez votre structure',
+    message: 'Indiquez pour quelle structure vous travaillez aujourd’hui.',
+    when: 'logged in to several structures, none chosen (browsers go to `/structure`)',
+  },
+  [ErrorCode.AideNotTrained]: {
+    status: 403,
+    title: 'Formation non validée',
+    message:
+      'Vous ne pouvez pas créer ni utiliser de mandat tant que votre responsable de structure n’a pas validé votre formation.',
+    when: "creating or using a mandate before the supervisor validated the aide's training",
+  },
+  [ErrorCode.MandateNotFound]: {
+    status: 404,
+    title: 'Mandat introuvable',
+    message: 'Ce mandat n’existe pas dans votre structure.',
+    when: "no such mandate in the aide's structure",
+  },
+  [ErrorCode.AreaOutsidePerimeter]: {
+    status: 400,
+    title: 'Démarche non proposée',
+    message: 'Votre structure ne propose pas une des démarches choisies. Choisissez parmi celles de la liste.',
+    when: 'an area the structure does not offer',
+  },
+  [ErrorCode.ConsentLinkInvalid]: {
+    status: 410,
+    title: 'Lien expiré ou déjà utilisé',
+    message:
+      'Ce lien n’est plus valable : il sert une seule fois, pendant 24 heures. Demandez à votre aidant ou aidante de vous en donner un nouveau.',
+    when: 'remote consent link unknown, older than 24 h, or already used',
+  },
+  [ErrorCode.ConsentNotStarted]: {
+    status: 400,
+    title: 'Identification nécessaire',
+    message:
+      'Pour donner votre accord, identifiez-vous d’abord avec FranceConnect depuis le lien ou l’écran de votre aidant ou aidante.',
+    when: 'consent page reached without FranceConnect identification (or a callback replayed)',
+  },
+  [ErrorCode.MandateAlreadyDecided]: {
+    status: 409,
+    title: 'Demande déjà traitée',
+    message: 'Cette demande de mandat a déjà été acceptée, refusée ou annulée. Vous n’avez rien d’autre à faire.',
+    when: 'the citizen already accepted or refused',
+  },
+  [ErrorCode.MandateNotRevocable]: {
+    status: 409,
+    title: 'Mandat déjà terminé',
+    message: 'Ce mandat ou cette démarche est déjà terminé : il n’y a rien à arrêter.',
+    when: 'nothing left to revoke',
+  },
+  [ErrorCode.NoUsableMandate]: {
+    status: 403,
+    title: 'Pas de mandat en cours pour cette démarche',
+    message:
+      'Votre structure n’a pas de mandat en cours de cette personne pour cette démarche. Créez un mandat avec elle dans l’espace Relais, puis recommencez.',
+    when: 'delegated login for a citizen without a mandate usable now for that area, at that service',
+  },
+  [ErrorCode.DelegationExpired]: {
+    status: 410,
+    title: 'Connexion expirée',
+    message:
+      'Cette connexion n’a pas été terminée à temps (5 minutes). Retournez sur le site du service public et recommencez.',
+    when: 'delegated login page older than 5 minutes, or unknown',
+  },
+  [ErrorCode.FranceConnectCancelled]: {
+    status: 400,
+    title: 'Connexion annulée',
+    message:
+      'Vous avez annulé la connexion avec FranceConnect. Pour continuer, cliquez de nouveau sur le bouton FranceConnect.',
+    when: 'the citizen cancelled at FranceConnect ("Vous avez annulé la connexion avec FranceConnect…")',
+  },
+  [ErrorCode.FranceConnectFailed]: {
+    status: 502,
+    title: 'Connexion avec FranceConnect impossible',
+    message:
+      'La connexion avec FranceConnect n’a pas abouti. Réessayez ; si cela se reproduit, réessayez dans quelques minutes ou demandez de l’aide à votre aidant ou aidante.',
+    when: 'any other failure: bad state, nonce, audience, signature or acr, replayed code, FranceConnect down',
+  },
+  [ErrorCode.InvalidRedirectUri]: {
+    status: 400,
+    title: 'Adresse de retour refusée',
+    message: '{field} refusée : « {uri} ». {problem}',
+    when: 'registering a public service with an unsafe redirect URI (names the address and the problem: not https, fragment, credentials, invisible characters)',
+  },
+  [ErrorCode.PublicServiceNotFound]: {
+    status: 404,
+    title: 'Service public introuvable',
+    message: 'Aucun service public ne correspond à cet identifiant (client_id).',
+    when: 'no public service with that client_id',
+  },
+  [ErrorCode.PasswordMismatch]: {
+    status: 400,
+    title: 'Mots de passe différents',
+    message: 'Les deux mots de passe saisis sont différents.',
+    when: 'the password and its confirmation differ (account set-up)',
+  },
+  [ErrorCode.GuessablePassword]: {
+    status: 400,
+    title: 'Mot de passe trop facile à deviner',
+    message:
+      'Ce mot de passe est trop facile à deviner (mot courant, suite de touches ou vos nom et adresse). Choisissez par exemple plusieurs mots sans lien entre eux.',
+    when: "a password of 12 characters or more that zxcvbn scores below 3 (common word, keyboard run, the person's own name or email)",
+  },
+  [ErrorCode.EnrolmentExpired]: {
+    status: 400,
+    title: 'Code QR expiré',
+    message: 'Le code QR a expiré. Scannez le nouveau code affiché puis saisissez le code à 6 chiffres.',
+    when: 'the second-factor enrolment form was posted after its QR code expired, or altered',
+  },
+  [ErrorCode.AideDeactivated]: {
+    status: 403,
+    title: 'Compte désactivé',
+    message:
+      'Votre compte, ou votre accès à cette structure, a été désactivé : vous ne pouvez pas vous connecter pour une personne. Adressez-vous à votre responsable de structure.',
+    when: 'a delegated login by an aide whose account or membership was deactivated during their session',
+  },
+} as const satisfies Record<ErrorCode, ErrorEntry>;
+
+export function errorText(code: ErrorCode): ErrorEntry {
+  return ERROR_CATALOGUE[code];
+}
+
+/** The code for a bare HTTP status (errors thrown by Nest or Express rather than by Relais). */
+export function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400:
+      return ErrorCode.MalformedRequest;
+    case 401:
+      return ErrorCode.Unauthorized;
+    case 403:
+      return ErrorCode.Forbidden;
+    case 404:
+    case 405:
+      return ErrorCode.NotFound;
+    case 413:
+      return ErrorCode.PayloadTooLarge;
+    case 429:
+      return ErrorCode.TooManyRequests;
+    case 503:
+      return ErrorCode.ServiceUnavailable;
+    default:
+      return status >= 500 ? ErrorCode.Internal : ErrorCode.MalformedRequest;
+  }
+}
