@@ -69,7 +69,7 @@ export const ERROR_CATALOGUE = {
     title: 'Erreur inattendue',
     message:
       'Une erreur inattendue s’est produite. Réessayez plus tard ; si le problème continue, contactez le support.',
-    when: 'a bug',
+    when: 'an unexpected error (a bug), logged without request data',
   },
   [ErrorCode.InvalidSiret]: {
     status: 400,
