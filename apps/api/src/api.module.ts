@@ -11,6 +11,7 @@ import { FranceConnectModule } from '@relais/france-connect';
 import { LoggerModule } from '@relais/logger';
 import { MandatesModule } from '@relais/mandates';
 import { QueueModule } from '@relais/queue';
+import { StatisticsModule } from '@relais/statistics';
 
 import { InvitationController } from './console/invitation.controller.js';
 import { LoginController } from './console/login.controller.js';
@@ -22,6 +23,7 @@ import { PublicServicesController } from './operator/public-services.controller.
 import { ConsentController } from './mandates/consent.controller.js';
 import { MandatesController } from './mandates/mandates.controller.js';
 import { VerificationController } from './mandates/verification.controller.js';
+import { StatisticsController } from './statistics/statistics.controller.js';
 
 @Module({
   imports: [
@@ -35,6 +37,7 @@ import { VerificationController } from './mandates/verification.controller.js';
     FranceConnectModule,
     MandatesModule,
     DelegationModule,
+    StatisticsModule,
   ],
   controllers: [
     HomeController,
@@ -47,6 +50,7 @@ import { VerificationController } from './mandates/verification.controller.js';
     VerificationController,
     DelegationController,
     PublicServicesController,
+    StatisticsController,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

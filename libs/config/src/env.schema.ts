@@ -115,6 +115,15 @@ export const envSchema = z.object({
     .regex(/^[a-z0-9_-]+$/i, 'one acr value, e.g. eidas1')
     .default('eidas1')
     .describe('Level of assurance asked of FranceConnect (`acr_values`) and required in the ID token (`acr`).'),
+  STATISTICS_MIN_COUNT: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(100)
+    .default(5)
+    .describe(
+      'Public statistics (`/statistiques`): counts from 1 to this minus one are masked, so no figure singles someone out.',
+    ),
   SHOW_STATE_BRAND: flag(false).describe(
     'Show the "République Française" brand block: only for State services allowed to use it.',
   ),

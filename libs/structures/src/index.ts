@@ -1,3 +1,4 @@
+export * from './departments.js';
 export * from './entities/structure.entity.js';
 export * from './enums/procedure-area.enum.js';
 export * from './enums/structure-type.enum.js';

@@ -27,6 +27,10 @@ export class Structure {
   @Column({ name: 'areas', type: 'text', array: true })
   areas: ProcedureArea[];
 
+  /** INSEE code derived from the address's postcode by the database (generated column); null without one. */
+  @Column({ name: 'department', type: 'text', insert: false, update: false, nullable: true })
+  readonly department: string | null;
+
   @Column({ name: 'active', type: 'boolean', default: true })
   active: boolean;
 

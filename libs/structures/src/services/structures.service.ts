@@ -108,7 +108,7 @@ function validPerimeter(codes: readonly string[]): ProcedureArea[] {
 }
 
 /** Refuses a bad SIRET or area with their own codes, then every other bad field at once. */
-function validNewStructure(input: NewStructure): Omit<Structure, 'id' | 'active' | 'createdAt'> {
+function validNewStructure(input: NewStructure): Omit<Structure, 'id' | 'active' | 'createdAt' | 'department'> {
   const siret = validSiret(input.siret);
   const areas = toProcedureAreas(input.areas ?? []);
   const name = input.name?.trim() ?? '';

@@ -1,0 +1,44 @@
+import {
+  barChartSvg,
+  INDICATOR_DEFINITIONS,
+  INDICATOR_LABELS,
+  INDICATORS,
+  Indicator,
+  type PublicStatistics,
+} from '@relais/statistics';
+
+const MONTH = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const SHORT_MONTH = new Intl.DateTimeFormat('fr-FR', { month: 'short', timeZone: 'UTC' });
+const monthDate = (month: string) => new Date(`${month}-01T00:00:00Z`);
+
+/** What the statistics template shows: labels, the chart and its text alternative. */
+export function statisticsPage(statistics: PublicStatistics) {
+  const shown = (value: number | null) =>
+    value === null ? `moins de ${statistics.threshold}` : value.toLocaleString('fr-FR');
+  const months = statistics.months.map((month) => ({ label: MONTH.format(monthDate(month.month)), ...month }));
+  const logins = statistics.months.map((month) => month.values[Indicator.DelegatedLogins]);
+  return {
+    pageTitle: 'Statistiques publiques',
+    statistics,
+    indicators: INDICATORS.map((key) => ({
+      key,
+      label: INDICATOR_LABELS[key],
+      definition: INDICATOR_DEFINITIONS[key],
+    })),
+    months,
+    from: months[0].label,
+    to: months[months.length - 1].label,
+    shown,
+    chart: barChartSvg({
+      id: 'graphique-demarches',
+      title: `${INDICATOR_LABELS[Indicator.DelegatedLogins]}, par mois`,
+      description: `De ${months[0].label} à ${months[months.length - 1].label} : ${months
+        .map((month, index) => `${month.label}, ${shown(logins[index])}`)
+        .join(' ; ')}. Les mêmes chiffres sont dans le tableau « Par mois ».`,
+      bars: statistics.months.map((month, index) => ({
+        label: SHORT_MONTH.format(monthDate(month.month)),
+        value: logins[index],
+      })),
+    }),
+  };
+}
