@@ -30,6 +30,7 @@ const aliases = [
   'public-services',
   'delegation',
   'statistics',
+  'places',
 ];
 
 export default {

@@ -5,6 +5,7 @@ import { AuditJournalEntry, AuditOutboxEntry } from '@relais/audit';
 import { connectionOptions } from '@relais/database';
 import { Delegation, OidcSigningKey } from '@relais/delegation';
 import { Attestation, Citizen, Mandate, MandateProcedure } from '@relais/mandates';
+import { MediationPlace } from '@relais/places';
 import { PublicService } from '@relais/public-services';
 import { SigningKey } from '@relais/signing';
 import { Structure } from '@relais/structures';
@@ -29,6 +30,7 @@ export const entities = [
   PublicService,
   OidcSigningKey,
   Delegation,
+  MediationPlace,
 ];
 
 export function createDataSource(url: string): DataSource {

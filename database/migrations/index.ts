@@ -9,6 +9,7 @@ import { Aides1764200000000 } from './1764200000000-aides.js';
 import { Notifications1764300000000 } from './1764300000000-notifications.js';
 import { NotificationDelivery1764400000000 } from './1764400000000-notification-delivery.js';
 import { StructureDepartment1765400000000 } from './1765400000000-structure-department.js';
+import { MediationPlaces1765410000000 } from './1765410000000-mediation-places.js';
 
 /** Every migration, in order. Listed explicitly so the same list works from dist/ and in tests. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   Delegation1764800000000,
   Operators1764900000000,
   StructureDepartment1765400000000,
+  MediationPlaces1765410000000,
 ];

@@ -10,6 +10,7 @@ import { DelegationModule } from '@relais/delegation';
 import { FranceConnectModule } from '@relais/france-connect';
 import { LoggerModule } from '@relais/logger';
 import { MandatesModule } from '@relais/mandates';
+import { PlacesModule } from '@relais/places';
 import { QueueModule } from '@relais/queue';
 import { StatisticsModule } from '@relais/statistics';
 
@@ -23,6 +24,7 @@ import { PublicServicesController } from './operator/public-services.controller.
 import { ConsentController } from './mandates/consent.controller.js';
 import { MandatesController } from './mandates/mandates.controller.js';
 import { VerificationController } from './mandates/verification.controller.js';
+import { PlacesController } from './places/places.controller.js';
 import { StatisticsController } from './statistics/statistics.controller.js';
 
 @Module({
@@ -38,6 +40,7 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     MandatesModule,
     DelegationModule,
     StatisticsModule,
+    PlacesModule,
   ],
   controllers: [
     HomeController,
@@ -51,6 +54,7 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     DelegationController,
     PublicServicesController,
     StatisticsController,
+    PlacesController,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

@@ -4,6 +4,7 @@ import { AuditModule } from '@relais/audit';
 import { RelaisConfigModule } from '@relais/config';
 import { DatabaseModule } from '@relais/database';
 import { MandatesModule } from '@relais/mandates';
+import { PlacesModule } from '@relais/places';
 import { PublicServicesModule } from '@relais/public-services';
 import { SigningModule } from '@relais/signing';
 import { StructuresModule } from '@relais/structures';
@@ -19,6 +20,7 @@ import { StructuresModule } from '@relais/structures';
     SigningModule,
     MandatesModule,
     PublicServicesModule,
+    PlacesModule,
   ],
 })
 export class CliModule {}

@@ -13,6 +13,7 @@ import { keysCommands } from './commands/keys.command.js';
 import { operatorCommands } from './commands/operator.command.js';
 import { publicServiceCommands } from './commands/public-service.command.js';
 import { attestationCommands } from './commands/attestation.command.js';
+import { placesCommands } from './commands/places.command.js';
 import { structureCommands } from './commands/structure.command.js';
 
 /** Every operator command; a module adds its registration here. */
@@ -27,6 +28,7 @@ const registrations: CommandRegistration[] = [
   operatorCommands,
   attestationCommands,
   publicServiceCommands,
+  placesCommands,
 ];
 
 const context = new CliContext();

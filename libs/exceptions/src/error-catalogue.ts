@@ -267,6 +267,13 @@ export const ERROR_CATALOGUE = {
       'Votre compte, ou votre accès à cette structure, a été désactivé : vous ne pouvez pas vous connecter pour une personne. Adressez-vous à votre responsable de structure.',
     when: 'a delegated login by an aide whose account or membership was deactivated during their session',
   },
+  [ErrorCode.PlacesFileUnreadable]: {
+    status: 400,
+    title: 'Fichier de lieux illisible',
+    message:
+      'Ce fichier ne peut pas être lu : il faut un tableau JSON de lieux ou un fichier CSV au format du schéma des lieux de médiation numérique.',
+    when: '`places:import` given a file that is missing, not JSON/CSV, or not an array of places',
+  },
 } as const satisfies Record<ErrorCode, ErrorEntry>;
 
 export function errorText(code: ErrorCode): ErrorEntry {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
 import { loadConfig, projectRoot } from '@relais/config';
+import { PlacesImporter, readPlaceFile } from '@relais/places';
 import { DataSource } from 'typeorm';
 
 import type { CliContext, CommandRegistration } from '../cli-context.js';
@@ -20,6 +21,8 @@ const PROCESSES = [
   { name: 'demo-service', script: 'dist/apps/demo-service/src/main.js' },
 ];
 
+const DEMO_PLACES_FILE = 'database/seeds/lieux-de-mediation-numerique.demo.json';
+
 async function seed(context: CliContext) {
   const app = await context.get();
   const recorder = app.get(AuditRecorder);
@@ -30,6 +33,8 @@ async function seed(context: CliContext) {
     );
   const accounts = await seedDemoData(app);
   await seedDemoMandate(app, DEMO_STRUCTURE_SIRET, DEMO_AIDE_EMAIL);
+  // Digital mediation places around the demo structures (Paris 20e, Lille), shown at /lieux.
+  await app.get(PlacesImporter).replaceAll(await readPlaceFile(join(projectRoot(), DEMO_PLACES_FILE)));
   return { accounts, demoService: await seedDemoPublicService(app) };
 }
 

@@ -48,6 +48,8 @@ export enum AuditAction {
   PublicServiceDisabled = 'public_service.disabled',
   PublicServiceEnabled = 'public_service.enabled',
   PublicServiceSecretRotated = 'public_service.secret_rotated',
+  // Digital mediation places (operator import)
+  PlacesImported = 'places.imported',
 }
 
 export enum AuditActorType {

@@ -45,4 +45,6 @@ export enum ErrorCode {
   // Public services (OpenID Connect clients of Relais)
   InvalidRedirectUri = 'invalid_redirect_uri',
   PublicServiceNotFound = 'public_service_not_found',
+  // Digital mediation places (operator import)
+  PlacesFileUnreadable = 'places_file_unreadable',
 }
