@@ -29,6 +29,7 @@ const aliases = [
   'attestations',
   'public-services',
   'delegation',
+  'tokens',
 ];
 
 export default {

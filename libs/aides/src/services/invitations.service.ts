@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { DomainException, ErrorCode } from '@relais/exceptions';
+import { hashLinkToken, newLinkToken } from '@relais/tokens';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 
 import { Aide } from '../entities/aide.entity.js';
@@ -10,7 +11,6 @@ import { Membership } from '../entities/membership.entity.js';
 import { MembershipRole } from '../enums/membership-role.enum.js';
 import { normalizeEmail } from './email-address.js';
 import { PasswordPolicy } from './password-policy.service.js';
-import { hashToken, newToken } from './token.js';
 import { TotpEnrolment } from './totp-enrolment.service.js';
 
 export const INVITATION_TTL_MS = 72 * 3600 * 1000;
@@ -73,7 +73,7 @@ export class InvitationsService {
       let issued: IssuedInvitation = { aideId: aide.id, link: null, expiresAt: null };
       if (!aide.passwordHash) {
         await manager.update(Invitation, { aideId: aide.id, usedAt: IsNull() }, { usedAt: new Date() });
-        const { token, tokenHash } = newToken();
+        const { token, tokenHash } = newLinkToken();
         const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
         await manager.insert(Invitation, { aideId: aide.id, structureId: command.structureId, tokenHash, expiresAt });
         issued = { aideId: aide.id, link: `${this.config.ISSUER}/invitation/${token}`, expiresAt };
@@ -96,7 +96,7 @@ export class InvitationsService {
   /** The invitation and its aide, if the link is still valid (unused, not expired). */
   async findValid(token: string, manager: EntityManager = this.dataSource.manager) {
     const invitation = await manager.findOne(Invitation, {
-      where: { tokenHash: hashToken(token) },
+      where: { tokenHash: hashLinkToken(token) },
       lock: manager.queryRunner?.isTransactionActive ? { mode: 'pessimistic_write' } : undefined,
     });
     if (!invitation || invitation.usedAt || invitation.expiresAt.getTime() <= Date.now()) {
