@@ -31,6 +31,7 @@ const aliases = [
   'delegation',
   'statistics',
   'places',
+  'tokens',
 ];
 
 export default {
@@ -41,7 +42,7 @@ export default {
     ...Object.fromEntries(aliases.map((name) => [`^@relais/${name}$`, `<rootDir>/libs/${name}/src/index.ts`])),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testMatch: ['<rootDir>/{apps,libs,database}/**/*.spec.ts', '<rootDir>/{apps,libs}/**/*.e2e-spec.ts'],
+  testMatch: ['<rootDir>/{apps,libs,database}/**/*.spec.ts', '<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',

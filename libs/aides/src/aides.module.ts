@@ -13,6 +13,7 @@ import { MembershipsService } from './services/memberships.service.js';
 import { NotificationSender } from './services/notification-sender.service.js';
 import { PasswordPolicy } from './services/password-policy.service.js';
 import { SecretBox } from './services/secret-box.service.js';
+import { TotpEnrolment } from './services/totp-enrolment.service.js';
 import { TotpService } from './services/totp.service.js';
 
 const services = [
@@ -23,6 +24,7 @@ const services = [
   NotificationSender,
   PasswordPolicy,
   TotpService,
+  TotpEnrolment,
   SecretBox,
 ];
 

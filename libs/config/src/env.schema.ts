@@ -45,7 +45,7 @@ export const envSchema = z.object({
     .describe('Maximum PostgreSQL connections per process.'),
   REDIS_URL: url(['redis:', 'rediss:'])
     .default('redis://127.0.0.1:6379')
-    .describe('Redis connection URL (queues, and later sessions and OIDC state).')
+    .describe('Redis connection URL (queues, console sessions, login rate limits, OpenID provider state).')
     .meta({ sensitive: true }),
   REDIS_PREFIX: z
     .string()

@@ -1,6 +1,12 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Render, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { InvitationsService, MEMBERSHIP_ROLE_LABELS, MembershipRole, MembershipsService } from '@relais/aides';
+import {
+  InvitationsService,
+  MEMBERSHIP_ROLE_LABELS,
+  MembershipRole,
+  MembershipsService,
+  normalizeEmail,
+} from '@relais/aides';
 import { AuditActorType } from '@relais/audit';
 import { Console, Member, type MemberContext } from '@relais/auth';
 import { DomainException, ErrorCode } from '@relais/exceptions';
@@ -53,7 +59,7 @@ export class SupervisorController {
       timeZone: 'Europe/Paris',
     });
     const pageTitle = invited.link ? 'Invitation créée' : 'Personne ajoutée';
-    return { pageTitle, email: form.email.trim().toLowerCase(), link: invited.link, expiresAt };
+    return { pageTitle, email: normalizeEmail(form.email), link: invited.link, expiresAt };
   }
 
   @Post(':aideId/:action')

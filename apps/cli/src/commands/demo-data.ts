@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { Aide, InvitationsService, MembershipRole, MembershipsService, SecretBox, TotpService } from '@relais/aides';
+import { Aide, InvitationsService, MembershipRole, MembershipsService, SecretBox, TotpEnrolment } from '@relais/aides';
 import { AuditActorType } from '@relais/audit';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import { StructuresService } from '@relais/structures';
@@ -71,7 +71,7 @@ export interface DemoAccount {
 export async function seedDemoData(app: INestApplicationContext): Promise<DemoAccount[]> {
   const structuresService = app.get(StructuresService);
   const invitations = app.get(InvitationsService);
-  const totp = app.get(TotpService);
+  const enrolment = app.get(TotpEnrolment);
   const aides = app.get(DataSource).getRepository(Aide);
 
   const structures = [];
@@ -113,7 +113,8 @@ export async function seedDemoData(app: INestApplicationContext): Promise<DemoAc
         OPERATOR,
       );
       if (invited.link) {
-        const secret = totp.newSecret();
+        // The account set-up page's path, the code typed by the seed instead of an app.
+        const { secret } = await enrolment.offer(person.email);
         await invitations.activate(
           invited.link.split('/invitation/')[1],
           DEMO_PASSWORD,

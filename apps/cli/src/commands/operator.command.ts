@@ -1,4 +1,4 @@
-import { Aide } from '@relais/aides';
+import { Aide, normalizeEmail } from '@relais/aides';
 import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import { DataSource } from 'typeorm';
@@ -12,7 +12,7 @@ async function setOperator(context: CliContext, email: string, operator: boolean
     const aide = await manager
       .getRepository(Aide)
       .createQueryBuilder('a')
-      .where('lower(a.email) = lower(:email)', { email: email.trim() })
+      .where('lower(a.email) = :email', { email: normalizeEmail(email) })
       .getOne();
     if (!aide) throw new DomainException(ErrorCode.AideNotFound);
     await manager.update(Aide, { id: aide.id }, { operator });

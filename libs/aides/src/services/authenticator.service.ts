@@ -4,8 +4,10 @@ import { DomainException, ErrorCode } from '@relais/exceptions';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import { Aide } from '../entities/aide.entity.js';
+import { normalizeEmail } from './email-address.js';
 import { PasswordPolicy } from './password-policy.service.js';
 import { SecretBox } from './secret-box.service.js';
+import { TotpEnrolment } from './totp-enrolment.service.js';
 import { TotpService } from './totp.service.js';
 
 export const MAX_FAILED_LOGINS = 5;
@@ -26,6 +28,7 @@ export class Authenticator {
     private readonly passwords: PasswordPolicy,
     private readonly totp: TotpService,
     private readonly secrets: SecretBox,
+    private readonly enrolment: TotpEnrolment,
   ) {}
 
   /** First factor. Returns the aide, who must then give a TOTP code (or enrol one after a reset). */
@@ -33,7 +36,7 @@ export class Authenticator {
     const aide = await this.dataSource
       .getRepository(Aide)
       .createQueryBuilder('a')
-      .where('lower(a.email) = :email', { email: email.trim().toLowerCase() })
+      .where('lower(a.email) = :email', { email: normalizeEmail(email) })
       .getOne();
     const matches = await this.passwords.verify(aide?.passwordHash ?? DUMMY_HASH, password).catch(() => false);
     if (!aide || !aide.passwordHash || !aide.active || this.isLocked(aide)) {
@@ -64,13 +67,12 @@ export class Authenticator {
    * TOTP secret, proved by a code from their app, and is logged in.
    */
   async enrolSecondFactor(aideId: string, secret: string, code: string): Promise<void> {
-    const step = await this.totp.verify(secret, code);
-    if (step === null) throw new DomainException(ErrorCode.InvalidTotpCode);
+    const { totpSecret, totpLastStep } = await this.enrolment.accept(secret, code);
     await this.dataSource.transaction(async (manager) => {
       const result = await manager.query(
         `UPDATE aides SET totp_secret = $1, totp_last_step = $2, last_login_at = now(), dormancy_warned_at = NULL, failed_logins = 0
           WHERE id = $3 AND active AND totp_secret IS NULL`,
-        [this.secrets.seal(secret), step, aideId],
+        [totpSecret, totpLastStep, aideId],
       );
       if (result[1] !== 1) throw new DomainException(ErrorCode.InvalidCredentials);
       const actor = { type: AuditActorType.Aide, id: aideId };

@@ -2,16 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { DomainException, ErrorCode } from '@relais/exceptions';
+import { hashLinkToken, newLinkToken } from '@relais/tokens';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 
 import { Aide } from '../entities/aide.entity.js';
 import { Invitation } from '../entities/invitation.entity.js';
 import { Membership } from '../entities/membership.entity.js';
 import { MembershipRole } from '../enums/membership-role.enum.js';
+import { normalizeEmail } from './email-address.js';
 import { PasswordPolicy } from './password-policy.service.js';
-import { SecretBox } from './secret-box.service.js';
-import { hashToken, newToken } from './token.js';
-import { TotpService } from './totp.service.js';
+import { TotpEnrolment } from './totp-enrolment.service.js';
 
 export const INVITATION_TTL_MS = 72 * 3600 * 1000;
 
@@ -42,8 +42,7 @@ export class InvitationsService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditRecorder,
     private readonly passwords: PasswordPolicy,
-    private readonly totp: TotpService,
-    private readonly secrets: SecretBox,
+    private readonly enrolment: TotpEnrolment,
     @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
   ) {}
 
@@ -55,7 +54,7 @@ export class InvitationsService {
    * deactivated member is reactivated from the team page).
    */
   async invite(command: InviteCommand, actor: Actor): Promise<IssuedInvitation> {
-    const email = command.email.trim().toLowerCase();
+    const email = normalizeEmail(command.email);
     return this.dataSource.transaction(async (manager) => {
       let aide = await manager
         .getRepository(Aide)
@@ -74,7 +73,7 @@ export class InvitationsService {
       let issued: IssuedInvitation = { aideId: aide.id, link: null, expiresAt: null };
       if (!aide.passwordHash) {
         await manager.update(Invitation, { aideId: aide.id, usedAt: IsNull() }, { usedAt: new Date() });
-        const { token, tokenHash } = newToken();
+        const { token, tokenHash } = newLinkToken();
         const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
         await manager.insert(Invitation, { aideId: aide.id, structureId: command.structureId, tokenHash, expiresAt });
         issued = { aideId: aide.id, link: `${this.config.ISSUER}/invitation/${token}`, expiresAt };
@@ -97,7 +96,7 @@ export class InvitationsService {
   /** The invitation and its aide, if the link is still valid (unused, not expired). */
   async findValid(token: string, manager: EntityManager = this.dataSource.manager) {
     const invitation = await manager.findOne(Invitation, {
-      where: { tokenHash: hashToken(token) },
+      where: { tokenHash: hashLinkToken(token) },
       lock: manager.queryRunner?.isTransactionActive ? { mode: 'pessimistic_write' } : undefined,
     });
     if (!invitation || invitation.usedAt || invitation.expiresAt.getTime() <= Date.now()) {
@@ -115,11 +114,8 @@ export class InvitationsService {
     return this.dataSource.transaction(async (manager) => {
       const { invitation, aide } = await this.findValid(token, manager);
       this.passwords.assertAcceptable(password, [aide.email, aide.givenName, aide.familyName]);
-      const step = await this.totp.verify(totpSecret, code);
-      if (step === null) throw new DomainException(ErrorCode.InvalidTotpCode);
+      Object.assign(aide, await this.enrolment.accept(totpSecret, code));
       aide.passwordHash = await this.passwords.hash(password);
-      aide.totpSecret = this.secrets.seal(totpSecret);
-      aide.totpLastStep = String(step);
       aide.failedLogins = 0;
       aide.lockedUntil = null;
       await manager.save(aide);

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { generateSecret, generateURI, verify } from 'otplib';
-import QRCode from 'qrcode';
 
 const STEP_SECONDS = 30;
 
@@ -11,14 +10,9 @@ export class TotpService {
     return generateSecret();
   }
 
-  /** The otpauth:// URI and its QR code (a data: URL, allowed by the CSP) for enrolment. */
-  async enrolment(secret: string, email: string) {
-    const uri = generateURI({ secret, issuer: 'Relais', label: email });
-    return {
-      uri,
-      qrCode: await QRCode.toDataURL(uri, { margin: 1, width: 240 }),
-      manualKey: secret.replace(/(.{4})/g, '$1 ').trim(),
-    };
+  /** The otpauth:// URI an authenticator app reads (from a QR code, see TotpEnrolment). */
+  uri(secret: string, email: string): string {
+    return generateURI({ secret, issuer: 'Relais', label: email });
   }
 
   /**

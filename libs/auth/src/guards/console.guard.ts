@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import type { Request } from 'express';
 
-import { CONSOLE_ACCESS, type ConsoleAccess } from '../decorators/console-access.decorator.js';
+import { CONSOLE_ACCESS, type ConsoleAccess } from '../decorators/console-access.metadata.js';
 import { CONSOLE_PATHS, SESSION_ABSOLUTE_MS, STEP_UP_IDLE_MS } from '../session-data.js';
 
 /** The path of a same-site referer, to come back to after a step-up; the console home otherwise. */

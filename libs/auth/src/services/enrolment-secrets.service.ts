@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SecretBox, TotpService } from '@relais/aides';
+import { SecretBox, TotpEnrolment } from '@relais/aides';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 
 const ENROLMENT_TTL_MS = 15 * 60 * 1000;
@@ -11,14 +11,14 @@ const ENROLMENT_TTL_MS = 15 * 60 * 1000;
 @Injectable()
 export class EnrolmentSecrets {
   constructor(
-    private readonly totp: TotpService,
+    private readonly enrolment: TotpEnrolment,
     private readonly box: SecretBox,
   ) {}
 
   async issue(subject: string, email: string) {
-    const secret = this.totp.newSecret();
+    const { secret, ...shown } = await this.enrolment.offer(email);
     const sealed = this.box.seal(JSON.stringify({ subject, secret, expiresAt: Date.now() + ENROLMENT_TTL_MS }));
-    return { sealed, ...(await this.totp.enrolment(secret, email)) };
+    return { sealed, ...shown };
   }
 
   open(sealed: string, subject: string): string {

@@ -1,5 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
-
 import { Inject, Injectable } from '@nestjs/common';
 import { Aide, Membership } from '@relais/aides';
 import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
@@ -7,6 +5,7 @@ import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import type { FranceConnectIdentity } from '@relais/france-connect';
 import { Structure, toProcedureAreas } from '@relais/structures';
+import { hashLinkToken, newLinkToken } from '@relais/tokens';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import { Citizen } from '../entities/citizen.entity.js';
@@ -33,8 +32,6 @@ export interface RequestedMandate {
   /** Remote channel: the single-use link to give the citizen (shown once, never stored). */
   link: string | null;
 }
-
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Lower case, no accents, single spaces: how names are searched. */
 export function searchable(text: string): string {
@@ -71,7 +68,7 @@ export class MandateRequests {
         const renewed = await manager.findOneBy(Mandate, { id: input.renewsMandateId, structureId: structure.id });
         if (!renewed) throw new DomainException(ErrorCode.MandateNotFound);
       }
-      const token = input.channel === ConsentChannel.Remote ? randomBytes(32).toString('base64url') : null;
+      const link = input.channel === ConsentChannel.Remote ? newLinkToken() : null;
       const mandate = await manager.save(
         manager.create(Mandate, {
           structureId: structure.id,
@@ -80,8 +77,8 @@ export class MandateRequests {
           duration: input.duration,
           channel: input.channel,
           status: MandateStatus.PendingConsent,
-          remoteTokenHash: token && hashToken(token),
-          remoteExpiresAt: token ? new Date(Date.now() + REMOTE_LINK_TTL_MS) : null,
+          remoteTokenHash: link?.tokenHash ?? null,
+          remoteExpiresAt: link ? new Date(Date.now() + REMOTE_LINK_TTL_MS) : null,
           renewsMandateId: input.renewsMandateId ?? null,
         }),
       );
@@ -92,13 +89,13 @@ export class MandateRequests {
         mandateId: mandate.id,
         details: { areas, duration: input.duration, channel: input.channel, renews: mandate.renewsMandateId },
       });
-      return { mandate, link: token && `${this.config.ISSUER}/consentement/lien/${token}` };
+      return { mandate, link: link && `${this.config.ISSUER}/consentement/lien/${link.token}` };
     });
   }
 
   /** The pending mandate a remote link opens; refused when unknown, expired, used or decided. */
   async openRemoteLink(token: string, now = new Date()): Promise<Mandate> {
-    const mandate = await this.dataSource.manager.findOneBy(Mandate, { remoteTokenHash: hashToken(token) });
+    const mandate = await this.dataSource.manager.findOneBy(Mandate, { remoteTokenHash: hashLinkToken(token) });
     if (!mandate || mandate.status !== MandateStatus.PendingConsent || mandate.remoteExpiresAt! <= now) {
       throw new DomainException(ErrorCode.ConsentLinkInvalid);
     }
