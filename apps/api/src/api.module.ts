@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AidesModule } from '@relais/aides';
 import { AuditModule } from '@relais/audit';
 import { AuthModule } from '@relais/auth';
 import { RelaisConfigModule } from '@relais/config';
@@ -10,6 +11,7 @@ import { DelegationModule } from '@relais/delegation';
 import { FranceConnectModule } from '@relais/france-connect';
 import { LoggerModule } from '@relais/logger';
 import { MandatesModule } from '@relais/mandates';
+import { PublicServicesModule } from '@relais/public-services';
 import { QueueModule } from '@relais/queue';
 
 import { InvitationController } from './console/invitation.controller.js';
@@ -31,9 +33,11 @@ import { VerificationController } from './mandates/verification.controller.js';
     QueueModule,
     AuditModule,
     HealthModule,
+    AidesModule,
     AuthModule,
     FranceConnectModule,
     MandatesModule,
+    PublicServicesModule,
     DelegationModule,
   ],
   controllers: [
