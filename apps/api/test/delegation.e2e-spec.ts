@@ -212,7 +212,8 @@ describe('delegated login: Relais as OpenID provider for public services', () =>
     const wrong = await authorizationRequest(config, { redirect_uri: 'https://evil.example/callback' });
     const refused = await agent.get(wrong.url.pathname + wrong.url.search);
     expect(refused.status).toBe(400);
-    expect(refused.text).toContain('Connexion impossible');
+    expect(refused.text).toContain('Adresse de retour inconnue');
+    expect(refused.text).not.toContain('invalid_redirect_uri');
     expect(refused.headers.location).toBeUndefined();
 
     const authorization = await authorizationRequest(config);
@@ -381,7 +382,8 @@ describe('delegated login: Relais as OpenID provider for public services', () =>
     const authorization = await authorizationRequest(config);
     const refused = await agent.get(authorization.url.pathname + authorization.url.search);
     expect(refused.status).toBe(400);
-    expect(refused.text).toContain('invalid_client');
+    expect(refused.text).toContain('Service public non raccordé');
+    expect(refused.text).not.toContain('invalid_client');
   });
 
   it('sends an aide who is not logged in to the console login, then back to the citizen picker', async () => {

@@ -267,6 +267,34 @@ export const ERROR_CATALOGUE = {
       'Votre compte, ou votre accès à cette structure, a été désactivé : vous ne pouvez pas vous connecter pour une personne. Adressez-vous à votre responsable de structure.',
     when: 'a delegated login by an aide whose account or membership was deactivated during their session',
   },
+  [ErrorCode.ProviderUnknownService]: {
+    status: 400,
+    title: 'Service public non raccordé',
+    message:
+      'Le service public qui vous a envoyé ici n’est pas, ou plus, raccordé à Relais. Retournez sur son site et utilisez un autre moyen de connexion ; si cela se reproduit, signalez-le à ce service.',
+    when: 'oidc-provider: unknown or disabled client_id, or a client that failed to authenticate (`invalid_client`)',
+  },
+  [ErrorCode.ProviderRedirectRefused]: {
+    status: 400,
+    title: 'Adresse de retour inconnue',
+    message:
+      'Le service public a demandé à revenir vers une adresse qui n’est pas enregistrée chez Relais : par sécurité, la connexion est arrêtée. Retournez sur le site du service public et recommencez ; si cela se reproduit, signalez-le à ce service.',
+    when: 'oidc-provider: a redirect_uri (or post_logout_redirect_uri) the client did not register (`invalid_redirect_uri`)',
+  },
+  [ErrorCode.ProviderRequestInvalid]: {
+    status: 400,
+    title: 'Demande de connexion incorrecte',
+    message:
+      'La demande de connexion envoyée par le service public est incorrecte. Retournez sur son site et recommencez ; si cela se reproduit, signalez-le à ce service.',
+    when: 'oidc-provider: any other refused request that is shown as a page (`invalid_request`, `invalid_scope`, `unsupported_response_type`, expired session…)',
+  },
+  [ErrorCode.ProviderFailed]: {
+    status: 500,
+    title: 'Connexion impossible',
+    message:
+      'Relais n’a pas pu terminer la connexion au service public. Réessayez dans quelques minutes depuis le site du service public ; si cela se reproduit, signalez-le à votre responsable de structure.',
+    when: 'oidc-provider: an unexpected error on its side (`server_error`)',
+  },
 } as const satisfies Record<ErrorCode, ErrorEntry>;
 
 export function errorText(code: ErrorCode): ErrorEntry {

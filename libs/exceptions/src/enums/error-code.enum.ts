@@ -45,4 +45,9 @@ export enum ErrorCode {
   // Public services (OpenID Connect clients of Relais)
   InvalidRedirectUri = 'invalid_redirect_uri',
   PublicServiceNotFound = 'public_service_not_found',
+  // Relais as OpenID provider: oidc-provider's errors, as the aide reads them
+  ProviderUnknownService = 'provider_unknown_service',
+  ProviderRedirectRefused = 'provider_redirect_refused',
+  ProviderRequestInvalid = 'provider_request_invalid',
+  ProviderFailed = 'provider_failed',
 }
