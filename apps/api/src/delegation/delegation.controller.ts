@@ -124,7 +124,11 @@ export class DelegationController {
       returnAfterLogin: true,
       // Logged in, but the account or its place in the structure was deactivated meanwhile.
       onGone: async () => {
-        await this.opener.refuseEarly({ aideId: aideId!, structureId: structureId! }, interaction.service, 'deactivated');
+        await this.opener.refuseEarly(
+          { aideId: aideId!, structureId: structureId! },
+          interaction.service,
+          'deactivated',
+        );
         throw new DomainException(ErrorCode.AideDeactivated);
       },
     });

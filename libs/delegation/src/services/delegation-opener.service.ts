@@ -88,10 +88,8 @@ export class DelegationOpener {
       lock: { mode: 'pessimistic_read' },
     });
     if (!procedure) return { refusal: 'no_mandate' };
-    const [mandate, structure] = await Promise.all([
-      manager.findOneByOrFail(Mandate, { id: procedure.mandateId }),
-      manager.findOneByOrFail(Structure, { id: actor.structureId }),
-    ]);
+    const mandate = await manager.findOneByOrFail(Mandate, { id: procedure.mandateId });
+    const structure = await manager.findOneByOrFail(Structure, { id: actor.structureId });
     const usable = mandateUsability({ ...mandate, structureActive: structure.active, procedure }, new Date());
     return usable.usable ? { procedure } : { refusal: usable.reason };
   }

@@ -18,7 +18,8 @@ export class DelegationSweeper {
   async endUnusable(mandateId: string, now = new Date()): Promise<string[]> {
     const open = await this.dataSource.manager.findBy(Delegation, { mandateId, endedAt: IsNull() });
     const ending: Delegation[] = [];
-    for (const delegation of open) if (!(await this.accounts.account(delegation.id, undefined, now))) ending.push(delegation);
+    for (const delegation of open)
+      if (!(await this.accounts.account(delegation.id, undefined, now))) ending.push(delegation);
     if (ending.length === 0) return [];
     await this.dataSource.transaction(async (manager) => {
       await manager
