@@ -66,29 +66,18 @@ describe('the acting rule: may this aide act with mandates for this structure no
     expect(await fragment(aideId, structureId)).toBe('not_trained');
   });
 
-  it('refuses a deactivated aide, trained or not', async () => {
-    // Given a trained aide whose account was deactivated
+  it.each([
+    ['whose account was deactivated', 'UPDATE aides SET active = false WHERE id = $1'],
+    ['whose membership was deactivated', 'UPDATE memberships SET active = false WHERE aide_id = $1'],
+    [
+      'of a structure that was deactivated',
+      'UPDATE structures SET active = false WHERE id = (SELECT structure_id FROM memberships WHERE aide_id = $1)',
+    ],
+  ])('refuses a trained aide %s', async (_case, deactivation) => {
+    // Given a trained aide, then the deactivation
     const { aideId, structureId } = await membership();
-    await db.query('UPDATE aides SET active = false WHERE id = $1', [aideId]);
-    // When / Then
-    expect(await aideMayAct(db.manager, structureId, aideId)).toBe('not_member');
-    expect(await fragment(aideId, structureId)).toBe('not_member');
-  });
-
-  it('refuses an aide whose membership was deactivated', async () => {
-    // Given a trained aide whose place in the structure was deactivated
-    const { aideId, structureId } = await membership();
-    await db.query('UPDATE memberships SET active = false WHERE aide_id = $1', [aideId]);
-    // When / Then
-    expect(await aideMayAct(db.manager, structureId, aideId)).toBe('not_member');
-    expect(await fragment(aideId, structureId)).toBe('not_member');
-  });
-
-  it('refuses an aide of an inactive structure', async () => {
-    // Given a trained aide of a structure that was deactivated
-    const { aideId, structureId } = await membership();
-    await db.query('UPDATE structures SET active = false WHERE id = $1', [structureId]);
-    // When / Then
+    await db.query(deactivation, [aideId]);
+    // When the rule is asked / Then they are no longer a member who may act
     expect(await aideMayAct(db.manager, structureId, aideId)).toBe('not_member');
     expect(await fragment(aideId, structureId)).toBe('not_member');
   });
