@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { aideMayAct } from '@relais/aides';
+import { type ActingRefusal, aideMayAct } from '@relais/aides';
 import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
 import { DomainException, ErrorCode } from '@relais/exceptions';
-import { Mandate, MandateProcedure, mandateUsability } from '@relais/mandates';
+import { Mandate, MandateProcedure, type MandateUnusableReason, mandateUsability } from '@relais/mandates';
 import { type PublicService } from '@relais/public-services';
 import { Structure, type ProcedureArea } from '@relais/structures';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -15,10 +15,11 @@ export interface DelegationChoice {
   area: ProcedureArea;
 }
 
-type Opened = { delegation: Delegation; refusal?: undefined } | { delegation?: undefined; refusal: string };
-
 /** Why a delegated login was refused (journaled as `delegation.refused`). */
-export type DelegationRefusal = string;
+export type DelegationRefusal =
+  ActingRefusal | MandateUnusableReason | 'deactivated' | 'service_disabled' | 'area_not_served' | 'no_mandate';
+
+type Opened = { delegation: Delegation; refusal?: undefined } | { delegation?: undefined; refusal: DelegationRefusal };
 
 /**
  * Opening a delegated login: checked again at confirmation (the acting rule, the service, the
@@ -39,9 +40,9 @@ export class DelegationOpener {
   async open(actor: Actor, service: PublicService, choice: DelegationChoice, amr: string[]): Promise<Delegation> {
     const outcome = await this.dataSource.transaction(async (manager): Promise<Opened> => {
       const { refusal, procedure } = await this.check(manager, actor, service, choice);
-      if (refusal || !procedure) {
-        await this.journalRefusal(manager, actor, service, { ...choice, reason: refusal ?? 'no_mandate' });
-        return { refusal: refusal ?? 'no_mandate' };
+      if (refusal) {
+        await this.journalRefusal(manager, actor, service, { ...choice, reason: refusal });
+        return { refusal };
       }
       const delegation = await manager.save(
         manager.create(Delegation, {
@@ -78,7 +79,14 @@ export class DelegationOpener {
     await this.dataSource.manager.update(Delegation, { id: delegationId }, { grantId });
   }
 
-  private async check(manager: EntityManager, actor: Actor, service: PublicService, choice: DelegationChoice) {
+  private async check(
+    manager: EntityManager,
+    actor: Actor,
+    service: PublicService,
+    choice: DelegationChoice,
+  ): Promise<
+    { refusal: DelegationRefusal; procedure?: undefined } | { refusal?: undefined; procedure: MandateProcedure }
+  > {
     const aideRefusal = await aideMayAct(manager, actor.structureId, actor.aideId);
     if (aideRefusal) return { refusal: aideRefusal };
     if (!service.active) return { refusal: 'service_disabled' };
