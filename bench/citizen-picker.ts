@@ -8,10 +8,10 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditModule, AuditRecorder } from '@relais/audit';
+import { AuditModule } from '@relais/audit';
 import { RelaisConfigModule } from '@relais/config';
 import { DatabaseModule, dropDatabase } from '@relais/database';
-import { DelegationsService } from '@relais/delegation';
+import { CitizenPicker } from '@relais/delegation';
 import { Citizen, Mandate, MandateProcedure } from '@relais/mandates';
 import type { PublicService } from '@relais/public-services';
 import { Structure } from '@relais/structures';
@@ -86,7 +86,7 @@ try {
   bar.stop();
   await db.query('ANALYZE');
 
-  const delegations = new DelegationsService(db, app.get(AuditRecorder));
+  const delegations = new CitizenPicker(db);
   const structureIds: string[] = (await db.query('SELECT id FROM structures')).map((row: { id: string }) => row.id);
   const service = { areas: ['papers', 'money'], active: true } as PublicService;
   const pick = (index: number) => ({ aideId: '', structureId: structureIds[(index * 7919) % structureIds.length] });

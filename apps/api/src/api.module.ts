@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AidesModule } from '@relais/aides';
 import { AuditModule } from '@relais/audit';
 import { AuthModule } from '@relais/auth';
 import { RelaisConfigModule } from '@relais/config';
@@ -11,6 +12,7 @@ import { FranceConnectModule } from '@relais/france-connect';
 import { LoggerModule } from '@relais/logger';
 import { MandatesModule } from '@relais/mandates';
 import { PlacesModule } from '@relais/places';
+import { PublicServicesModule } from '@relais/public-services';
 import { QueueModule } from '@relais/queue';
 import { StatisticsModule } from '@relais/statistics';
 
@@ -35,9 +37,11 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     QueueModule,
     AuditModule,
     HealthModule,
+    AidesModule,
     AuthModule,
     FranceConnectModule,
     MandatesModule,
+    PublicServicesModule,
     DelegationModule,
     StatisticsModule,
     PlacesModule,

@@ -1,7 +1,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AuditActorType } from '@relais/audit';
-import { OIDC_REDIS, ProviderGrants } from '@relais/delegation';
+import { DelegationOpener, OIDC_REDIS, ProviderGrants } from '@relais/delegation';
+import { type DomainException, ErrorCode } from '@relais/exceptions';
 import { PublicServicesService } from '@relais/public-services';
+import { ProcedureArea } from '@relais/structures';
 import { createTestEnvironment, freePort, type TestEnvironment } from '@relais/testing';
 import * as client from 'openid-client';
 import superagent from 'superagent';
@@ -212,7 +214,8 @@ describe('delegated login: Relais as OpenID provider for public services', () =>
     const wrong = await authorizationRequest(config, { redirect_uri: 'https://evil.example/callback' });
     const refused = await agent.get(wrong.url.pathname + wrong.url.search);
     expect(refused.status).toBe(400);
-    expect(refused.text).toContain('Connexion impossible');
+    expect(refused.text).toContain('Adresse de retour inconnue');
+    expect(refused.text).not.toContain('invalid_redirect_uri');
     expect(refused.headers.location).toBeUndefined();
 
     const authorization = await authorizationRequest(config);
@@ -381,7 +384,8 @@ describe('delegated login: Relais as OpenID provider for public services', () =>
     const authorization = await authorizationRequest(config);
     const refused = await agent.get(authorization.url.pathname + authorization.url.search);
     expect(refused.status).toBe(400);
-    expect(refused.text).toContain('invalid_client');
+    expect(refused.text).toContain('Service public non raccordé');
+    expect(refused.text).not.toContain('invalid_client');
   });
 
   it('sends an aide who is not logged in to the console login, then back to the citizen picker', async () => {
@@ -420,6 +424,62 @@ describe('delegated login: Relais as OpenID provider for public services', () =>
       await count(
         "audit_outbox WHERE action = 'delegation.refused' AND actor_id = $1 AND details->>'reason' = 'deactivated'",
         [leaving.aideId],
+      ),
+    ).toBe(1);
+  });
+
+  it('shows a French page of the catalogue for an unknown client_id, never the provider’s raw code', async () => {
+    // Given an authorization request from a client Relais does not know
+    const query = new URLSearchParams({
+      client_id: 'service-inconnu',
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: CALLBACK,
+    });
+    // When the browser arrives at the provider
+    const page = await agent.get(`/oidc/auth?${query}`).set('accept', 'text/html');
+    // Then it reads what happened and what to do, in French, with the catalogue's code
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('Service public non raccordé');
+    expect(page.text).toContain('Retournez sur son site');
+    expect(page.text).toContain(ErrorCode.ProviderUnknownService);
+    expect(page.text).not.toContain('invalid_client');
+  });
+
+  it('refuses cleanly, journaled, a delegation whose authorisation a concurrent consent replaces', async () => {
+    // Given a usable mandate, and a consent replacing its authorisation that has not committed yet
+    const jeanne = await consentedMandate(app, structureId, aide.aideId, ['papers'], {
+      givenName: 'Jeanne',
+      familyName: 'Concurrente',
+    });
+    const publicService = (await app.get(PublicServicesService).findByClientId(service.clientId))!;
+    const consent = db.createQueryRunner();
+    await consent.connect();
+    await consent.startTransaction();
+    await consent.query('UPDATE mandate_procedures SET in_force = false WHERE mandate_id = $1', [jeanne.mandateId]);
+    // When the aide confirms meanwhile, and the consent then commits
+    const opening = app
+      .get(DelegationOpener)
+      .open(
+        { aideId: aide.aideId, structureId },
+        publicService,
+        { citizenId: jeanne.citizenId, area: ProcedureArea.Papers },
+        ['pwd', 'otp'],
+      )
+      .then(
+        () => null,
+        (error: DomainException) => error,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await consent.commitTransaction();
+    await consent.release();
+    // Then a plain refusal (not a 500), journaled, and no delegation on the replaced authorisation
+    expect((await opening)?.code).toBe(ErrorCode.NoUsableMandate);
+    expect(await count('delegations WHERE mandate_id = $1', [jeanne.mandateId])).toBe(0);
+    expect(
+      await count(
+        "audit_outbox WHERE action = 'delegation.refused' AND citizen_id = $1 AND details->>'reason' = 'no_mandate'",
+        [jeanne.citizenId],
       ),
     ).toBe(1);
   });

@@ -5,6 +5,7 @@ export * from './entities/membership.entity.js';
 export * from './entities/notification.entity.js';
 export * from './enums/membership-role.enum.js';
 export * from './enums/notification-kind.enum.js';
+export * from './services/acting-rule.js';
 export * from './services/authenticator.service.js';
 export * from './services/dormancy.service.js';
 export * from './services/email-address.js';

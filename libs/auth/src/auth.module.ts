@@ -8,21 +8,33 @@ import { CsrfMiddleware } from './middleware/csrf.middleware.js';
 import { SessionMiddleware } from './middleware/session.middleware.js';
 import { ConsoleLogin } from './services/console-login.service.js';
 import { EnrolmentSecrets } from './services/enrolment-secrets.service.js';
+import { ConsoleSubjects } from './services/console-subjects.service.js';
 import { MemberContexts } from './services/member-context.service.js';
+import { SessionCheck } from './services/session-check.service.js';
 import { SessionRedis } from './services/session-redis.service.js';
 
 /** Console sessions (Redis), CSRF, the login flow, the access guard and login rate limits. */
 @Module({
   imports: [AidesModule, AuditModule],
-  providers: [SessionRedis, MemberContexts, ConsoleLogin, ConsoleGuard, EnrolmentSecrets, LoginRateLimitGuard],
+  providers: [
+    SessionRedis,
+    MemberContexts,
+    SessionCheck,
+    ConsoleSubjects,
+    ConsoleLogin,
+    ConsoleGuard,
+    EnrolmentSecrets,
+    LoginRateLimitGuard,
+  ],
   exports: [
     ConsoleLogin,
     ConsoleGuard,
     MemberContexts,
+    SessionCheck,
+    ConsoleSubjects,
     EnrolmentSecrets,
     SessionRedis,
     LoginRateLimitGuard,
-    AidesModule,
   ],
 })
 export class AuthModule implements NestModule {

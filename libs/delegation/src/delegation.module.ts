@@ -11,7 +11,11 @@ import { Delegation } from './entities/delegation.entity.js';
 import { OidcSigningKey } from './entities/oidc-signing-key.entity.js';
 import { ProviderPages } from './provider/provider-pages.js';
 import { createRelaisProvider } from './provider/relais-provider.factory.js';
-import { DelegationsService } from './services/delegations.service.js';
+import { CitizenPicker } from './services/citizen-picker.service.js';
+import { DelegatedAccounts } from './services/delegated-accounts.service.js';
+import { DelegationInteractions } from './services/delegation-interactions.service.js';
+import { DelegationOpener } from './services/delegation-opener.service.js';
+import { DelegationSweeper } from './services/delegation-sweeper.service.js';
 import { ProviderGrants } from './services/provider-grants.service.js';
 import { ProviderKeys } from './services/provider-keys.service.js';
 
@@ -22,7 +26,11 @@ import { ProviderKeys } from './services/provider-keys.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Delegation, OidcSigningKey]), AuditModule, SigningModule, PublicServicesModule],
   providers: [
-    DelegationsService,
+    CitizenPicker,
+    DelegationOpener,
+    DelegatedAccounts,
+    DelegationSweeper,
+    DelegationInteractions,
     ProviderKeys,
     ProviderPages,
     ProviderGrants,
@@ -34,18 +42,26 @@ import { ProviderKeys } from './services/provider-keys.service.js';
     },
     {
       provide: OIDC_PROVIDER,
-      inject: [RELAIS_CONFIG, OIDC_REDIS, ProviderKeys, DelegationsService, PublicServicesService, ProviderPages],
+      inject: [RELAIS_CONFIG, OIDC_REDIS, ProviderKeys, DelegatedAccounts, PublicServicesService, ProviderPages],
       useFactory: async (
         config: RelaisConfig,
         redis: Redis,
         keys: ProviderKeys,
-        delegations: DelegationsService,
+        accounts: DelegatedAccounts,
         publicServices: PublicServicesService,
         pages: ProviderPages,
-      ) => createRelaisProvider({ config, redis, jwks: await keys.privateJwks(), delegations, publicServices, pages }),
+      ) => createRelaisProvider({ config, redis, jwks: await keys.privateJwks(), accounts, publicServices, pages }),
     },
   ],
-  exports: [OIDC_PROVIDER, DelegationsService, ProviderPages, ProviderGrants, PublicServicesModule],
+  exports: [
+    OIDC_PROVIDER,
+    CitizenPicker,
+    DelegationOpener,
+    DelegatedAccounts,
+    DelegationInteractions,
+    ProviderPages,
+    ProviderGrants,
+  ],
 })
 export class DelegationModule implements OnApplicationShutdown {
   constructor(@Inject(OIDC_REDIS) private readonly redis: Redis) {}

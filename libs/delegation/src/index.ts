@@ -10,5 +10,11 @@ export {
   INTERACTION_TTL_S,
   OIDC_MOUNT_PATH,
 } from './provider/relais-provider.factory.js';
-export * from './services/delegations.service.js';
+export * from './interfaces/actor.interface.js';
+export * from './provider/provider-errors.js';
+export * from './services/citizen-picker.service.js';
+export * from './services/delegated-accounts.service.js';
+export * from './services/delegation-interactions.service.js';
+export * from './services/delegation-opener.service.js';
+export * from './services/delegation-sweeper.service.js';
 export * from './services/provider-grants.service.js';

@@ -274,6 +274,34 @@ export const ERROR_CATALOGUE = {
       'Ce fichier ne peut pas être lu : il faut un tableau JSON de lieux ou un fichier CSV au format du schéma des lieux de médiation numérique.',
     when: '`places:import` given a file that is missing, not JSON/CSV, or not an array of places',
   },
+  [ErrorCode.ProviderUnknownService]: {
+    status: 400,
+    title: 'Service public non raccordé',
+    message:
+      'Le service public qui vous a envoyé ici n’est pas, ou plus, raccordé à Relais. Retournez sur son site et utilisez un autre moyen de connexion ; si cela se reproduit, signalez-le à ce service.',
+    when: 'oidc-provider: unknown or disabled client_id, or a client that failed to authenticate (`invalid_client`)',
+  },
+  [ErrorCode.ProviderRedirectRefused]: {
+    status: 400,
+    title: 'Adresse de retour inconnue',
+    message:
+      'Le service public a demandé à revenir vers une adresse qui n’est pas enregistrée chez Relais : par sécurité, la connexion est arrêtée. Retournez sur le site du service public et recommencez ; si cela se reproduit, signalez-le à ce service.',
+    when: 'oidc-provider: a redirect_uri (or post_logout_redirect_uri) the client did not register (`invalid_redirect_uri`)',
+  },
+  [ErrorCode.ProviderRequestInvalid]: {
+    status: 400,
+    title: 'Demande de connexion incorrecte',
+    message:
+      'La demande de connexion envoyée par le service public est incorrecte. Retournez sur son site et recommencez ; si cela se reproduit, signalez-le à ce service.',
+    when: 'oidc-provider: any other refused request that is shown as a page (`invalid_request`, `invalid_scope`, `unsupported_response_type`, expired session…)',
+  },
+  [ErrorCode.ProviderFailed]: {
+    status: 500,
+    title: 'Connexion impossible',
+    message:
+      'Relais n’a pas pu terminer la connexion au service public. Réessayez dans quelques minutes depuis le site du service public ; si cela se reproduit, signalez-le à votre responsable de structure.',
+    when: 'oidc-provider: an unexpected error on its side (`server_error`)',
+  },
 } as const satisfies Record<ErrorCode, ErrorEntry>;
 
 export function errorText(code: ErrorCode): ErrorEntry {

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { assertMayAct } from '@relais/aides';
 import { Console, Member, type MemberContext } from '@relais/auth';
 import { ProviderGrants } from '@relais/delegation';
 import { DomainException, ErrorCode } from '@relais/exceptions';
@@ -21,10 +22,6 @@ import { DataSource } from 'typeorm';
 import { CONSENT_PATHS } from './consent-journey.js';
 import { MandateListQuery, NewMandateForm, RevocationForm } from './dto/mandate-forms.dto.js';
 import { sendPdf } from './send-pdf.js';
-
-const assertTrained = (member: MemberContext) => {
-  if (!member.trained) throw new DomainException(ErrorCode.AideNotTrained);
-};
 
 /** The aide console's mandates: list, creation, detail, revocation, attestations. */
 @ApiExcludeController()
@@ -66,7 +63,7 @@ export class MandatesController {
   @Console()
   @Render('mandates/new.njk')
   async newMandate(@Member() member: MemberContext, @Query('renouvellement') renews?: string) {
-    assertTrained(member);
+    assertMayAct(member.actingRefusal);
     const structure = await this.dataSource.manager.findOneByOrFail(Structure, { id: member.structureId });
     const renewed =
       renews && /^[0-9a-f-]{36}$/i.test(renews) ? await this.queries.detail(member.structureId, renews) : null;
@@ -123,7 +120,7 @@ export class MandatesController {
   @Console()
   @Render('mandates/identification.njk')
   async identification(@Member() member: MemberContext, @Param('id', ParseUUIDPipe) id: string, @Req() req: Request) {
-    assertTrained(member);
+    assertMayAct(member.actingRefusal);
     const mandate = await this.requests.pending(member.structureId, id);
     req.session.consent = { mandateId: mandate.id };
     return {

@@ -17,7 +17,7 @@ export class Membership {
   @Column({ type: 'text' })
   role: MembershipRole;
 
-  /** Null until a supervisor validates the training: until then no mandate can be created or used. */
+  /** Null until a supervisor validates the training: until then no mandate can be created or used (actingRefusalSql). */
   @Column({ name: 'training_validated_at', type: 'timestamptz', nullable: true })
   trainingValidatedAt: Date | null;
 
@@ -26,8 +26,4 @@ export class Membership {
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
-
-  get trained(): boolean {
-    return this.trainingValidatedAt !== null;
-  }
 }

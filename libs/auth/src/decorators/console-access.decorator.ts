@@ -1,8 +1,8 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata, UseGuards } from '@nestjs/common';
 
 import { ConsoleGuard } from '../guards/console.guard.js';
+import { CONSOLE_ACCESS, type ConsoleAccess } from '../interfaces/console-access.interface.js';
 import type { MemberContext } from '../services/member-context.service.js';
-import { CONSOLE_ACCESS, type ConsoleAccess } from './console-access.metadata.js';
 
 /** Route for a logged-in member of the current structure, optionally with a role and step-up. */
 export function Console(access: Partial<ConsoleAccess> = {}) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Aide, Membership, MembershipRole } from '@relais/aides';
+import { actingRefusalSql, type ActingRefusal, Aide, Membership, MembershipRole } from '@relais/aides';
 import { Structure } from '@relais/structures';
 import { DataSource } from 'typeorm';
 
@@ -11,11 +11,17 @@ export interface MemberContext {
   familyName: string | null;
   membershipId: string;
   role: MembershipRole;
+  /** The acting rule (libs/aides) for this membership: null when the aide may act with mandates. */
+  actingRefusal: ActingRefusal | null;
+  /** actingRefusal === null, for the pages. */
   trained: boolean;
   structureId: string;
   structureName: string;
   structureSiret: string;
 }
+
+/** An active operator account. */
+export type Operator = Pick<Aide, 'id' | 'email' | 'givenName' | 'familyName'>;
 
 interface Row {
   aide_id: string;
@@ -24,7 +30,7 @@ interface Row {
   family_name: string | null;
   membership_id: string;
   role: MembershipRole;
-  trained: boolean;
+  acting_refusal: ActingRefusal | null;
   structure_id: string;
   structure_name: string;
   structure_siret: string;
@@ -37,7 +43,8 @@ const toContext = (row: Row): MemberContext => ({
   familyName: row.family_name,
   membershipId: row.membership_id,
   role: row.role,
-  trained: row.trained,
+  actingRefusal: row.acting_refusal,
+  trained: row.acting_refusal === null,
   structureId: row.structure_id,
   structureName: row.structure_name,
   structureSiret: row.structure_siret,
@@ -58,7 +65,7 @@ export class MemberContexts {
         'a.family_name AS family_name',
         'm.id AS membership_id',
         'm.role AS role',
-        'm.training_validated_at IS NOT NULL AS trained',
+        `${actingRefusalSql({ membership: 'm' })} AS acting_refusal`,
         's.id AS structure_id',
         's.name AS structure_name',
         's.siret AS structure_siret',
@@ -74,7 +81,7 @@ export class MemberContexts {
   }
 
   /** The aide, if an active operator (operator pages need no structure). */
-  async operator(aideId: string): Promise<Pick<Aide, 'id' | 'email' | 'givenName' | 'familyName'> | null> {
+  async operator(aideId: string): Promise<Operator | null> {
     return this.dataSource.getRepository(Aide).findOne({
       where: { id: aideId, active: true, operator: true },
       select: { id: true, email: true, givenName: true, familyName: true },

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 
-import type { DelegatedAccount } from '../services/delegations.service.js';
+import type { DelegatedAccount } from '../services/delegated-accounts.service.js';
 
 /**
  * Claims by scope. `openid` always carries who acts and under what (act, mandate_id,

@@ -1,6 +1,7 @@
 import { hkdfSync } from 'node:crypto';
 
 import type { RelaisConfig } from '@relais/config';
+import { errorText } from '@relais/exceptions';
 import { clientSecretMatches, type PublicService, type PublicServicesService } from '@relais/public-services';
 import type { Redis } from 'ioredis';
 import Provider, {
@@ -10,8 +11,9 @@ import Provider, {
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 
-import type { DelegationsService } from '../services/delegations.service.js';
+import type { DelegatedAccounts } from '../services/delegated-accounts.service.js';
 import { DELEGATION_CLAIMS, delegationClaims, pairwiseSubject } from './delegation-claims.js';
+import { logProviderErrors, providerErrorCode } from './provider-errors.js';
 import type { ProviderPages } from './provider-pages.js';
 import { RedisAdapter } from './redis-adapter.js';
 
@@ -27,7 +29,7 @@ export interface ProviderDependencies {
   config: RelaisConfig;
   redis: Redis;
   jwks: { keys: object[] };
-  delegations: DelegationsService;
+  accounts: DelegatedAccounts;
   publicServices: PublicServicesService;
   pages: ProviderPages;
 }
@@ -55,7 +57,7 @@ function clientMetadata(service: PublicService): AdapterPayload {
  * PostgreSQL (encrypted): any api process can take any step of a flow.
  */
 export function createRelaisProvider(deps: ProviderDependencies): Provider {
-  const { config, redis, delegations, publicServices, pages } = deps;
+  const { config, redis, accounts, publicServices, pages } = deps;
   const prefix = `${config.REDIS_PREFIX}:oidc:`;
   const pairwiseKey = derive(config, 'relais/oidc/pairwise-subjects/v1');
 
@@ -141,23 +143,23 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
     },
     findAccount: async (ctx: KoaContextWithOIDC, id: string) => {
       const clientId = ctx.oidc.client?.clientId;
-      const account = clientId ? await delegations.account(id, clientId) : null;
+      const account = clientId ? await accounts.account(id, clientId) : null;
       if (!account || !clientId) return undefined;
       const sub = pairwiseSubject(pairwiseKey, clientId, account.citizen.id);
       return { accountId: id, claims: async () => delegationClaims(account, sub) };
     },
+    // A French page from the error catalogue, never panva's raw code or description.
     renderError: async (ctx, out) => {
+      const code = providerErrorCode(out.error);
+      const text = errorText(code);
       ctx.type = 'html';
-      ctx.body = await pages.render('delegation/oidc-error.njk', {
-        pageTitle: 'Connexion impossible',
-        error: out.error,
-        description: out.error_description,
-      });
+      ctx.body = await pages.render('delegation/oidc-error.njk', { pageTitle: text.title, error: { code, ...text } });
     },
   };
 
   const provider = new Provider(`${config.ISSUER}${OIDC_MOUNT_PATH}`, configuration);
   provider.proxy = config.ISSUER.startsWith('https:');
+  logProviderErrors(provider);
   // Client secrets are stored hashed: the "client_secret" oidc-provider holds is the hash.
   (provider.Client.prototype as unknown as { compareClientSecret(actual: unknown): boolean }).compareClientSecret =
     function compareClientSecret(this: { clientSecret: string }, actual: unknown) {

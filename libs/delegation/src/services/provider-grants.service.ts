@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 
 import { RedisAdapter } from '../provider/redis-adapter.js';
 import { OIDC_REDIS } from '../delegation.tokens.js';
-import { DelegationsService } from './delegations.service.js';
+import { DelegationSweeper } from './delegation-sweeper.service.js';
 
 /**
  * Ends at once what a mandate opened at public services when it stops allowing it: the
@@ -14,21 +14,21 @@ import { DelegationsService } from './delegations.service.js';
 @Injectable()
 export class ProviderGrants {
   constructor(
-    private readonly delegations: DelegationsService,
+    private readonly sweeper: DelegationSweeper,
     @Inject(OIDC_REDIS) private readonly redis: Redis,
     @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
   ) {}
 
   /** The periodic sweep (worker): every mandate with open delegations, e.g. one that just expired. */
   async sweep(): Promise<number> {
-    const mandates: { mandate_id: string }[] = await this.delegations.mandatesWithOpenDelegations();
+    const mandates: { mandate_id: string }[] = await this.sweeper.mandatesWithOpenDelegations();
     let ended = 0;
     for (const { mandate_id: mandateId } of mandates) ended += await this.endUnusable(mandateId);
     return ended;
   }
 
   async endUnusable(mandateId: string): Promise<number> {
-    const grantIds = await this.delegations.endUnusable(mandateId);
+    const grantIds = await this.sweeper.endUnusable(mandateId);
     const prefix = `${this.config.REDIS_PREFIX}:oidc:`;
     for (const grantId of grantIds) {
       await new RedisAdapter(this.redis, 'AccessToken', prefix).revokeByGrantId(grantId);

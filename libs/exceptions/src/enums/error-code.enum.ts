@@ -47,4 +47,9 @@ export enum ErrorCode {
   PublicServiceNotFound = 'public_service_not_found',
   // Digital mediation places (operator import)
   PlacesFileUnreadable = 'places_file_unreadable',
+  // Relais as OpenID provider: oidc-provider's errors, as the aide reads them
+  ProviderUnknownService = 'provider_unknown_service',
+  ProviderRedirectRefused = 'provider_redirect_refused',
+  ProviderRequestInvalid = 'provider_request_invalid',
+  ProviderFailed = 'provider_failed',
 }

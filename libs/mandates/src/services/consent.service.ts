@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Aide } from '@relais/aides';
+import { Aide, aideMayAct, assertMayAct } from '@relais/aides';
 import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import type { FranceConnectIdentity } from '@relais/france-connect';
@@ -19,7 +19,6 @@ import { RevocationReason } from '../enums/revocation-reason.enum.js';
 import type { ConsentEvidence } from '../interfaces/consent-evidence.interface.js';
 import { citizenIdentityDigest, type MandateSealPayload } from '../mandate-seal.js';
 import { AttestationsService } from './attestations.service.js';
-import { assertMayCreateMandates } from './mandate-requests.service.js';
 import { mandateUsability } from './mandate-usability.js';
 
 /** What the consent page shows the citizen (and the aide beside them). */
@@ -81,7 +80,7 @@ export class ConsentService {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT id FROM citizens WHERE id = $1 FOR UPDATE', [decision.citizenId]);
       const mandate = await this.pendingFor(manager, decision.mandateId, decision.citizenId, true);
-      await assertMayCreateMandates(manager, mandate.structureId, mandate.aideId);
+      assertMayAct(await aideMayAct(manager, mandate.structureId, mandate.aideId));
       const citizen = await manager.findOneByOrFail(Citizen, { id: decision.citizenId });
       const now = new Date();
       const expiresAt = mandateEnd(now, mandate.duration);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Aide, Membership } from '@relais/aides';
+import { aideMayAct, assertMayAct } from '@relais/aides';
 import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { DomainException, ErrorCode } from '@relais/exceptions';
@@ -58,7 +58,7 @@ export class MandateRequests {
 
   async request(input: MandateRequest): Promise<RequestedMandate> {
     return this.dataSource.transaction(async (manager) => {
-      await assertMayCreateMandates(manager, input.structureId, input.aideId);
+      assertMayAct(await aideMayAct(manager, input.structureId, input.aideId));
       const structure = await manager.findOneByOrFail(Structure, { id: input.structureId });
       const areas = toProcedureAreas(input.areas);
       if (areas.length === 0 || areas.some((area) => !structure.areas.includes(area))) {
@@ -133,33 +133,6 @@ export class MandateRequests {
       return citizen;
     });
   }
-}
-
-/**
- * May this aide act with mandates for this structure (create, consent, delegated login)? Needs
- * an active account, an active membership of an active structure, and validated training.
- */
-export async function aideMayAct(
-  manager: EntityManager,
-  structureId: string,
-  aideId: string,
-): Promise<'not_member' | 'not_trained' | null> {
-  const membership = await manager
-    .createQueryBuilder(Membership, 'm')
-    .innerJoin(Aide, 'a', 'a.id = m.aide_id')
-    .innerJoin(Structure, 's', 's.id = m.structure_id')
-    .where('m.aide_id = :aideId AND m.structure_id = :structureId', { aideId, structureId })
-    .andWhere('m.active AND a.active AND s.active')
-    .getOne();
-  if (!membership) return 'not_member';
-  return membership.trained ? null : 'not_trained';
-}
-
-/** aideMayAct as an exception: 403 Forbidden, or AideNotTrained. */
-export async function assertMayCreateMandates(manager: EntityManager, structureId: string, aideId: string) {
-  const refusal = await aideMayAct(manager, structureId, aideId);
-  if (refusal === 'not_member') throw new DomainException(ErrorCode.Forbidden);
-  if (refusal === 'not_trained') throw new DomainException(ErrorCode.AideNotTrained);
 }
 
 async function upsertCitizen(manager: EntityManager, identity: FranceConnectIdentity): Promise<Citizen> {

@@ -1,6 +1,6 @@
 import type { MembershipRole } from '@relais/aides';
 
-/** Metadata key under which `@Console()` stores a route's ConsoleAccess for the ConsoleGuard. */
+/** The metadata key @Console() sets and ConsoleGuard reads. */
 export const CONSOLE_ACCESS = 'relais:console-access';
 
 export interface ConsoleAccess {

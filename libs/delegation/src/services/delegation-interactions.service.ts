@@ -1,0 +1,110 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainException, ErrorCode } from '@relais/exceptions';
+import { PublicServicesService, type PublicService } from '@relais/public-services';
+import type { ProcedureArea } from '@relais/structures';
+import type { Request, Response } from 'express';
+import type Provider from 'oidc-provider';
+
+import { OIDC_PROVIDER } from '../delegation.tokens.js';
+import type { Delegation } from '../entities/delegation.entity.js';
+import { requestedArea, requestedClaimNames } from '../provider/claims-parameter.js';
+import { DELEGATION_ACR, DELEGATION_PATH } from '../provider/relais-provider.factory.js';
+import { DelegationOpener } from './delegation-opener.service.js';
+
+/** How the aide proved who they are for a delegated login (console login: password then TOTP). */
+export const DELEGATION_AMR = ['pwd', 'otp'];
+
+/** What a delegated-login page needs to know of its OIDC interaction. */
+export interface DelegationInteraction {
+  uid: string;
+  /** This interaction's first page (to come back to after login). */
+  path: string;
+  service: PublicService;
+  /** The area the service asked for with the `claims` parameter, if it serves it. */
+  preselectedArea?: ProcedureArea;
+  redirectUri: string;
+  scope: string;
+  claims: unknown;
+}
+
+/**
+ * The protocol side of the delegated-login pages (oidc-provider's interactions): read the
+ * interaction, finish it with a grant, or abandon it. The pages stay adapters.
+ */
+@Injectable()
+export class DelegationInteractions {
+  constructor(
+    @Inject(OIDC_PROVIDER) private readonly provider: Provider,
+    private readonly publicServices: PublicServicesService,
+    private readonly opener: DelegationOpener,
+  ) {}
+
+  /** The interaction `uid` of this browser, and its active public service; DelegationExpired otherwise. */
+  async find(uid: string, req: Request, res: Response): Promise<DelegationInteraction> {
+    const details = await this.details(uid, req, res);
+    const service = await this.publicServices.findByClientId(String(details.params.client_id));
+    if (!service?.active) throw new DomainException(ErrorCode.Forbidden);
+    return {
+      uid,
+      path: `${DELEGATION_PATH}/${uid}`,
+      service,
+      preselectedArea: requestedArea(details.params.claims, service.areas),
+      redirectUri: String(details.params.redirect_uri),
+      scope: String(details.params.scope ?? 'openid'),
+      claims: details.params.claims,
+    };
+  }
+
+  /** The delegation opened: its grant (the scope and claims asked for), then back to the provider. */
+  async finish(req: Request, res: Response, interaction: DelegationInteraction, delegation: Delegation) {
+    const grant = new this.provider.Grant({ accountId: delegation.id, clientId: interaction.service.clientId });
+    grant.addOIDCScope(interaction.scope);
+    const claims = requestedClaimNames(interaction.claims);
+    if (claims.length > 0) grant.addOIDCClaims(claims);
+    const grantId = await grant.save();
+    await this.opener.attachGrant(delegation.id, grantId);
+    await this.provider.interactionFinished(
+      req,
+      res,
+      {
+        login: { accountId: delegation.id, amr: DELEGATION_AMR, acr: DELEGATION_ACR, remember: false },
+        consent: { grantId },
+      },
+      { mergeWithLastSubmission: false },
+    );
+  }
+
+  async abandon(uid: string, req: Request, res: Response): Promise<void> {
+    await this.details(uid, req, res);
+    await this.provider.interactionFinished(
+      req,
+      res,
+      { error: 'access_denied', error_description: 'The aide cancelled the delegated login' },
+      { mergeWithLastSubmission: false },
+    );
+  }
+
+  /**
+   * The confirmation form posts here, and the provider then redirects the browser to the public
+   * service: the page's CSP must allow that origin as a form target.
+   */
+  allowRedirectTo(res: Response, interaction: DelegationInteraction): void {
+    const csp = res.getHeader('content-security-policy');
+    if (typeof csp !== 'string' || !URL.canParse(interaction.redirectUri)) return;
+    res.setHeader(
+      'content-security-policy',
+      csp.replace("form-action 'self'", `form-action 'self' ${new URL(interaction.redirectUri).origin}`),
+    );
+  }
+
+  private async details(uid: string, req: Request, res: Response) {
+    try {
+      const details = await this.provider.interactionDetails(req, res);
+      if (details.uid !== uid) throw new Error('interaction mismatch');
+      return details;
+    } catch {
+      // Unknown, finished, or older than 5 minutes.
+      throw new DomainException(ErrorCode.DelegationExpired);
+    }
+  }
+}
