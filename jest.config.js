@@ -29,6 +29,7 @@ const aliases = [
   'attestations',
   'public-services',
   'delegation',
+  'dates',
 ];
 
 export default {

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { InvitationsService, MEMBERSHIP_ROLE_LABELS, MembershipRole, MembershipsService } from '@relais/aides';
 import { AuditActorType } from '@relais/audit';
 import { Console, Member, type MemberContext } from '@relais/auth';
+import { frenchDateTime } from '@relais/dates';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import type { Response } from 'express';
 
@@ -47,11 +48,7 @@ export class SupervisorController {
       { structureId: member.structureId, email: form.email, role: form.role },
       { type: AuditActorType.Aide, id: member.aideId },
     );
-    const expiresAt = invited.expiresAt?.toLocaleString('fr-FR', {
-      dateStyle: 'long',
-      timeStyle: 'short',
-      timeZone: 'Europe/Paris',
-    });
+    const expiresAt = invited.expiresAt && frenchDateTime(invited.expiresAt);
     const pageTitle = invited.link ? 'Invitation créée' : 'Personne ajoutée';
     return { pageTitle, email: form.email.trim().toLowerCase(), link: invited.link, expiresAt };
   }
