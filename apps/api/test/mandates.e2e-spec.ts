@@ -1,5 +1,11 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { ConsentService, MandateRequests, ConsentChannel, MandateDuration } from '@relais/mandates';
+import {
+  ConsentService,
+  consentTextVersionAt,
+  MandateRequests,
+  ConsentChannel,
+  MandateDuration,
+} from '@relais/mandates';
 import {
   CitizenUserAgent,
   createTestEnvironment,
@@ -131,7 +137,9 @@ describe('mandates: request, FranceConnect identification, consent, attestation,
     expect(consent.text).toContain('Je suis Marie-Thérèse Hélène Lefèvre-Ndiaye.');
     expect(consent.text).toContain('Maison France Services de Belleville');
     expect(consent.text).toContain('Papiers et citoyenneté, Argent (impôts, banques)');
-    expect(consent.text).toMatch(/Mon accord dure 6 mois, jusqu’au \d{1,2} \p{L}+ \d{4}\./u);
+    expect(consent.text).toMatch(
+      /Mon accord commence le \d{1,2}(er)?\s\p{L}+ \d{4}\. Il dure 6 mois, jusqu’au \d{1,2}(er)?\s\p{L}+ \d{4}\./u,
+    );
     expect(consent.text).toContain('Je peux arrêter mon accord quand je veux');
 
     const done = await decide(agent, consent.text, 'accepter');
@@ -140,7 +148,7 @@ describe('mandates: request, FranceConnect identification, consent, attestation,
 
     const [mandate] = await db.query('SELECT * FROM mandates WHERE id = $1', [mandateId]);
     expect(mandate.status).toBe('active');
-    expect(mandate.consent_text_version).toBe('2026-11-v1');
+    expect(mandate.consent_text_version).toBe(consentTextVersionAt(new Date()));
     expect(mandate.consent_evidence.franceConnect.acr).toBe('eidas1');
     expect(new Date(mandate.expires_at).getTime()).toBeGreaterThan(Date.now() + 180 * 24 * 3600 * 1000);
     expect(await count('mandate_procedures WHERE mandate_id = $1 AND in_force', [mandateId])).toBe(2);
@@ -150,7 +158,7 @@ describe('mandates: request, FranceConnect identification, consent, attestation,
       type: 'relais/mandate',
       mandateId,
       areas: ['papers', 'money'],
-      consent: { textVersion: '2026-11-v1', channel: 'same_device' },
+      consent: { textVersion: consentTextVersionAt(new Date()), channel: 'same_device' },
     });
     expect(JSON.stringify(payload)).not.toContain('Lefèvre');
     for (const action of [
