@@ -490,6 +490,36 @@ describe('mandates: request, FranceConnect identification, consent, attestation,
     expect(verified.text).toContain('Révoqué');
   });
 
+  it('shows a stored birth date that does not exist as given, on the list and the mandate page', async () => {
+    // Given a citizen identified before birth dates were checked against the calendar
+    const requests = app.get(MandateRequests);
+    const { mandate } = await requests.request({
+      structureId,
+      aideId: aide.aideId,
+      areas: ['papers'],
+      duration: MandateDuration.OneMonth,
+      channel: ConsentChannel.SameDevice,
+    });
+    await requests.identify(mandate.id, {
+      sub: 'impossible-birthdate-sub',
+      givenName: 'Odile',
+      familyName: 'Trentefévrier',
+      birthdate: '1984-02-31',
+      gender: 'female',
+      birthplace: null,
+      birthcountry: '99100',
+      preferredUsername: null,
+      email: null,
+      acr: 'eidas1',
+      authTime: new Date(),
+      idTokenDigest: 'digest',
+    });
+    // Then the pages answer, and say the date as it was given
+    const list = await agent.get('/mandats').query({ nom: 'trentefevrier' }).expect(200);
+    expect(list.text).toContain('née ou né 1984-02-31');
+    expect((await agent.get(`/mandats/${mandate.id}`).expect(200)).text).toContain('née ou né 1984-02-31');
+  });
+
   it('lists and searches the structure’s mandates; another structure sees none of them', async () => {
     const list = await agent.get('/mandats').query({ nom: 'lefevre' }).expect(200);
     expect(list.text).toContain('Marie-Thérèse Hélène Lefèvre-Ndiaye');
