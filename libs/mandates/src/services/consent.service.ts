@@ -28,7 +28,7 @@ export interface ConsentPage {
   citizen: Citizen;
   /** What the page shows (its paragraphs are the consent text), as the attestation will print it. */
   facts: ConsentFacts;
-  /** The consent text to agree to (`facts.text`), and its digest, which the form posts back. */
+  /** The text to agree to (`facts.text`) and its digest, which the form posts back. */
   text: ConsentText;
   textDigest: string;
   /** Areas already covered by another mandate of this structure, which this one will replace. */
@@ -91,8 +91,7 @@ export class ConsentService {
       await assertMayCreateMandates(manager, mandate.structureId, mandate.aideId);
       const citizen = await manager.findOneByOrFail(Citizen, { id: decision.citizenId });
       const facts = await this.facts(manager, mandate, citizen, now);
-      const { text } = facts;
-      if (text.version !== decision.textVersion || consentTextDigest(text) !== decision.textDigest) {
+      if (facts.text.version !== decision.textVersion || consentTextDigest(facts.text) !== decision.textDigest) {
         return 'text_changed';
       }
       await this.replaceOlderAuthorisations(manager, mandate, citizen.id, now);
@@ -108,7 +107,7 @@ export class ConsentService {
       const evidence: ConsentEvidence = {
         channel: mandate.channel,
         consentedAt: now.toISOString(),
-        textVersion: text.version,
+        textVersion: facts.text.version,
         textDigest: decision.textDigest,
         factsDigest: consentFactsDigest(facts),
         franceConnect: {
@@ -117,12 +116,11 @@ export class ConsentService {
           idTokenDigest: decision.identification.idTokenDigest,
         },
       };
-      const structure = await manager.findOneByOrFail(Structure, { id: mandate.structureId });
       const payload: MandateSealPayload = {
         type: 'relais/mandate',
         version: 2,
         mandateId: mandate.id,
-        structure: { id: structure.id, siret: structure.siret, name: structure.name },
+        structure: { id: mandate.structureId, siret: facts.structure.siret, name: facts.structure.name },
         aide: { id: mandate.aideId },
         citizen: { identityDigest: citizenIdentityDigest(citizen) },
         areas: mandate.areas,
@@ -136,7 +134,7 @@ export class ConsentService {
         decidedAt: now,
         startsAt: new Date(facts.startsAt),
         expiresAt: new Date(facts.expiresAt),
-        consentTextVersion: text.version,
+        consentTextVersion: facts.text.version,
         consentEvidence: evidence,
         consentFacts: facts,
         seal: await this.signer.sign(payload),
@@ -152,7 +150,7 @@ export class ConsentService {
           areas: mandate.areas,
           expiresAt: payload.expiresAt,
           channel: mandate.channel,
-          textVersion: text.version,
+          textVersion: facts.text.version,
         },
       });
       const attestation = await this.attestations.issueForMandate(manager, mandate);
