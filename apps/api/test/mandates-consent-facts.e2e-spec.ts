@@ -22,6 +22,7 @@ import { DataSource } from 'typeorm';
 
 import { readPdf } from '../../../libs/attestations/test/pdf-text.js';
 import { createMember, createStructure, hidden, logIn, startConsole, type TestMember } from './console-helpers.js';
+import { franceConnectIdentity } from './franceconnect-identity.js';
 
 /** Text as a reader sees it: entities decoded, every run of spaces (no-break ones too) one space. */
 const plain = (text: string) =>
@@ -130,20 +131,14 @@ describe('mandates: the consent page and the attestation are rendered from the s
         duration: MandateDuration.OneMonth,
         channel: ConsentChannel.SameDevice,
       });
-      const identity = {
+      const identity = franceConnectIdentity({
         sub: 'older-version-citizen',
         givenName: 'Aminata',
         familyName: 'Diallo',
         birthdate: '1985-00-00',
-        gender: 'female' as const,
-        birthplace: null,
         birthcountry: '99343',
-        preferredUsername: null,
-        email: null,
-        acr: 'eidas1',
         authTime: underVersion1,
-        idTokenDigest: 'digest',
-      };
+      });
       const citizen = await requests.identify(mandate.id, identity);
       const page = await consents.page(mandate.id, citizen.id, underVersion1);
       shown = page.facts.text.paragraphs.map(plain);

@@ -15,6 +15,7 @@ import { createTestEnvironment, type TestEnvironment } from '@relais/testing';
 import { DataSource } from 'typeorm';
 
 import { createMember, createStructure, startConsole } from './console-helpers.js';
+import { franceConnectIdentity } from './franceconnect-identity.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -45,20 +46,7 @@ describe('mandates: the list filter returns exactly the mandates mandateState na
   }
 
   async function identified(mandateId: string, sub = `state-filter-${(citizens += 1)}`) {
-    const identity = {
-      sub,
-      givenName: 'Personne',
-      familyName: `Numéro ${sub}`,
-      birthdate: '1970-01-01',
-      gender: 'female' as const,
-      birthplace: '75112',
-      birthcountry: '99100',
-      preferredUsername: null,
-      email: null,
-      acr: 'eidas1',
-      authTime: new Date(),
-      idTokenDigest: 'digest',
-    };
+    const identity = franceConnectIdentity({ sub, givenName: 'Personne', familyName: `Numéro ${sub}` });
     return { citizen: await app.get(MandateRequests).identify(mandateId, identity), identity };
   }
 

@@ -18,6 +18,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 
 import { createMember, createStructure, hidden, logIn, startConsole, type TestMember } from './console-helpers.js';
+import { franceConnectIdentity } from './franceconnect-identity.js';
 
 type Agent = ReturnType<typeof request.agent>;
 
@@ -386,20 +387,12 @@ describe('mandates: request, FranceConnect identification, consent, attestation,
   it('serialises concurrent consents of the same citizen: one mandate in force per area', async () => {
     const requests = app.get(MandateRequests);
     const consents = app.get(ConsentService);
-    const identity = {
+    const identity = franceConnectIdentity({
       sub: 'concurrent-citizen-sub',
       givenName: 'Éloïse',
       familyName: 'D’Aubigné',
       birthdate: '1990-01-01',
-      gender: 'female' as const,
-      birthplace: null,
-      birthcountry: '99100',
-      preferredUsername: null,
-      email: null,
-      acr: 'eidas1',
-      authTime: new Date(),
-      idTokenDigest: 'digest',
-    };
+    });
     const pending = await Promise.all(
       [1, 2, 3].map(() =>
         requests.request({
@@ -500,20 +493,15 @@ describe('mandates: request, FranceConnect identification, consent, attestation,
       duration: MandateDuration.OneMonth,
       channel: ConsentChannel.SameDevice,
     });
-    await requests.identify(mandate.id, {
-      sub: 'impossible-birthdate-sub',
-      givenName: 'Odile',
-      familyName: 'Trentefévrier',
-      birthdate: '1984-02-31',
-      gender: 'female',
-      birthplace: null,
-      birthcountry: '99100',
-      preferredUsername: null,
-      email: null,
-      acr: 'eidas1',
-      authTime: new Date(),
-      idTokenDigest: 'digest',
-    });
+    await requests.identify(
+      mandate.id,
+      franceConnectIdentity({
+        sub: 'impossible-birthdate-sub',
+        givenName: 'Odile',
+        familyName: 'Trentefévrier',
+        birthdate: '1984-02-31',
+      }),
+    );
     // Then the pages answer, and say the date as it was given
     const list = await agent.get('/mandats').query({ nom: 'trentefevrier' }).expect(200);
     expect(list.text).toContain('née ou né 1984-02-31');
