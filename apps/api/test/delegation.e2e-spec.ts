@@ -375,6 +375,12 @@ describe('delegated login: Relais as OpenID provider for public services', () =>
     expect(nobody.text).not.toContain(marie.citizenId);
     expect(nobody.text).toContain('Aucune personne ne correspond');
     await agent.get(authorize.headers.location).query({ naissance: 'hier' }).expect(400);
+    // A date that parses but does not exist is refused (400), never a 500.
+    const impossible = await agent
+      .get(authorize.headers.location)
+      .query({ naissance: '2024-02-31' })
+      .set('accept', 'text/html');
+    expect(impossible.status).toBe(400);
   });
 
   it('refuses a disabled public service at once', async () => {

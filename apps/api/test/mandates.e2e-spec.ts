@@ -1,5 +1,11 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { ConsentService, MandateRequests, ConsentChannel, MandateDuration } from '@relais/mandates';
+import {
+  ConsentService,
+  consentTextVersionAt,
+  MandateRequests,
+  ConsentChannel,
+  MandateDuration,
+} from '@relais/mandates';
 import {
   CitizenUserAgent,
   createTestEnvironment,
@@ -12,6 +18,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 
 import { createMember, createStructure, hidden, logIn, startConsole, type TestMember } from './console-helpers.js';
+import { franceConnectIdentity } from './franceconnect-identity.js';
 
 type Agent = ReturnType<typeof request.agent>;
 
@@ -131,7 +138,9 @@ describe('mandates: request, FranceConnect identification, consent, attestation,
     expect(consent.text).toContain('Je suis Marie-Thérèse Hélène Lefèvre-Ndiaye.');
     expect(consent.text).toContain('Maison France Services de Belleville');
     expect(consent.text).toContain('Papiers et citoyenneté, Argent (impôts, banques)');
-    expect(consent.text).toMatch(/Mon accord dure 6 mois, jusqu’au \d{1,2} \p{L}+ \d{4}\./u);
+    expect(consent.text).toMatch(
+      /Mon accord commence le \d{1,2}(er)?\s\p{L}+ \d{4}\. Il dure 6 mois, jusqu’au \d{1,2}(er)?\s\p{L}+ \d{4}\./u,
+    );
     expect(consent.text).toContain('Je peux arrêter mon accord quand je veux');
 
     const done = await decide(agent, consent.text, 'accepter');
@@ -140,7 +149,7 @@ describe('mandates: request, FranceConnect identification, consent, attestation,
 
     const [mandate] = await db.query('SELECT * FROM mandates WHERE id = $1', [mandateId]);
     expect(mandate.status).toBe('active');
-    expect(mandate.consent_text_version).toBe('2026-11-v1');
+    expect(mandate.consent_text_version).toBe(consentTextVersionAt(new Date()));
     expect(mandate.consent_evidence.franceConnect.acr).toBe('eidas1');
     expect(new Date(mandate.expires_at).getTime()).toBeGreaterThan(Date.now() + 180 * 24 * 3600 * 1000);
     expect(await count('mandate_procedures WHERE mandate_id = $1 AND in_force', [mandateId])).toBe(2);
@@ -150,7 +159,7 @@ describe('mandates: request, FranceConnect identification, consent, attestation,
       type: 'relais/mandate',
       mandateId,
       areas: ['papers', 'money'],
-      consent: { textVersion: '2026-11-v1', channel: 'same_device' },
+      consent: { textVersion: consentTextVersionAt(new Date()), channel: 'same_device' },
     });
     expect(JSON.stringify(payload)).not.toContain('Lefèvre');
     for (const action of [
@@ -378,20 +387,12 @@ describe('mandates: request, FranceConnect identification, consent, attestation,
   it('serialises concurrent consents of the same citizen: one mandate in force per area', async () => {
     const requests = app.get(MandateRequests);
     const consents = app.get(ConsentService);
-    const identity = {
+    const identity = franceConnectIdentity({
       sub: 'concurrent-citizen-sub',
       givenName: 'Éloïse',
       familyName: 'D’Aubigné',
       birthdate: '1990-01-01',
-      gender: 'female' as const,
-      birthplace: null,
-      birthcountry: '99100',
-      preferredUsername: null,
-      email: null,
-      acr: 'eidas1',
-      authTime: new Date(),
-      idTokenDigest: 'digest',
-    };
+    });
     const pending = await Promise.all(
       [1, 2, 3].map(() =>
         requests.request({
@@ -480,6 +481,31 @@ describe('mandates: request, FranceConnect identification, consent, attestation,
     const verified = await request(app.getHttpServer()).get(`/verify/${attestation.code}`).expect(200);
     expect(verified.text).toContain('Attestation authentique');
     expect(verified.text).toContain('Révoqué');
+  });
+
+  it('shows a stored birth date that does not exist as given, on the list and the mandate page', async () => {
+    // Given a citizen identified before birth dates were checked against the calendar
+    const requests = app.get(MandateRequests);
+    const { mandate } = await requests.request({
+      structureId,
+      aideId: aide.aideId,
+      areas: ['papers'],
+      duration: MandateDuration.OneMonth,
+      channel: ConsentChannel.SameDevice,
+    });
+    await requests.identify(
+      mandate.id,
+      franceConnectIdentity({
+        sub: 'impossible-birthdate-sub',
+        givenName: 'Odile',
+        familyName: 'Trentefévrier',
+        birthdate: '1984-02-31',
+      }),
+    );
+    // Then the pages answer, and say the date as it was given
+    const list = await agent.get('/mandats').query({ nom: 'trentefevrier' }).expect(200);
+    expect(list.text).toContain('née ou né 1984-02-31');
+    expect((await agent.get(`/mandats/${mandate.id}`).expect(200)).text).toContain('née ou né 1984-02-31');
   });
 
   it('lists and searches the structure’s mandates; another structure sees none of them', async () => {

@@ -102,7 +102,7 @@ describe('aides: the notifications outbox is delivered by SMTP', () => {
       expect(mail.from).toBe('"Relais" <ne-pas-repondre@relais.localhost>');
       expect(mail.subject).toBe('Votre compte Relais va être désactivé');
       expect(mail.text).toContain('Votre compte Relais sera désactivé dans un mois si vous ne vous connectez pas.');
-      expect(mail.text).toContain('le 15 février 2026');
+      expect(mail.text).toContain('le 15\u00a0février 2026');
       expect(mail.text).toContain('https://relais.example.fr/connexion');
       expect(mail.messageId).toBe(`<${id}@relais.example.fr>`);
       expect(mail.headers.get('auto-submitted')).toBe('auto-generated');

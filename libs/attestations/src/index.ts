@@ -2,4 +2,3 @@ export { renderMandateAttestation } from './documents/mandate-attestation.docume
 export { renderRevocationAttestation } from './documents/revocation-attestation.document.js';
 export * from './interfaces/index.js';
 export { readEmbeddedSeal, SEAL_INFO_KEY } from './seal/embedded-seal.js';
-export { frenchBirthDate } from './text/french-dates.js';

@@ -26,8 +26,8 @@ const parties = {
     siret: '13002526500013',
     address: '12 rue de l’Hôtel-de-Ville, 14500 Vire Normandie',
   },
-  aide: { givenName: 'Karim', familyName: 'Benaïssa' },
-  citizen: { givenName: 'Élodie', familyName: 'Dupont-Léger', birthdate: '1984-07-14' },
+  aide: { name: 'Karim Benaïssa' },
+  citizen: { name: 'Élodie Dupont-Léger', birthdate: '1984-07-14' },
 };
 
 export function sampleMandateAttestation(overrides: Partial<MandateAttestation> = {}): MandateAttestation {

@@ -59,6 +59,8 @@ describe('identityFromClaims', () => {
     ['family_name', { family_name: ' ' }, 'missing_claim'],
     ['birthdate', { birthdate: '17/03/1948' }, 'malformed_claim'],
     ['birthdate', { birthdate: '1948-13-01' }, 'malformed_claim'],
+    ['birthdate', { birthdate: '2024-02-31' }, 'malformed_claim'],
+    ['birthdate', { birthdate: '1899-13-00' }, 'malformed_claim'],
     ['gender', { gender: 'unknown' }, 'malformed_claim'],
     ['email', { email: 42 }, 'malformed_claim'],
   ])('given userinfo with a bad %s, when mapped, then it is refused naming the claim only', (claim, change, code) => {

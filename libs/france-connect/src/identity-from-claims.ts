@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 
+import { isBirthdate } from '@relais/dates';
 import type { IDToken, UserInfoResponse } from 'openid-client';
 
 import { UnexpectedFranceConnectResponseError } from './exceptions/unexpected-franceconnect-response.error.js';
 import type { FranceConnectIdentity } from './interfaces/france-connect-identity.interface.js';
-
-/** FranceConnect writes unknown days and months as 00, so this is not a calendar date check. */
-const BIRTHDATE = /^\d{4}-(0\d|1[0-2])-([0-2]\d|3[01])$/;
 
 function required(userinfo: UserInfoResponse, claim: string): string {
   const value = userinfo[claim];
@@ -39,7 +37,7 @@ export function identityFromClaims(
   rawIdToken: string,
 ): FranceConnectIdentity {
   const birthdate = required(userinfo, 'birthdate');
-  if (!BIRTHDATE.test(birthdate)) throw new UnexpectedFranceConnectResponseError('malformed_claim', 'birthdate');
+  if (!isBirthdate(birthdate)) throw new UnexpectedFranceConnectResponseError('malformed_claim', 'birthdate');
   const gender = required(userinfo, 'gender');
   if (gender !== 'male' && gender !== 'female') {
     throw new UnexpectedFranceConnectResponseError('malformed_claim', 'gender');

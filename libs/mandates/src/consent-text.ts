@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 
-/** What the consent text names; filled in from the mandate being consented. */
-export interface ConsentFacts {
+import { frenchDate, NBSP } from '@relais/dates';
+
+/** What the consent text names: who acts, for whom, which areas, from when to when. */
+export interface ConsentTerms {
   citizenName: string;
   structureName: string;
   aideName: string;
   areaLabels: string[];
   durationLabel: string;
+  startsAt: Date;
   expiresAt: Date;
 }
 
@@ -15,35 +18,63 @@ export interface ConsentText {
   paragraphs: string[];
 }
 
-/** "24 mai 2027", in Paris time. */
-function frenchDate(date: Date): string {
-  return date.toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
+interface ConsentTextVersion {
+  version: string;
+  /** From this instant on, new consents are given on this version. */
+  publishedAt: Date;
+  render: (terms: ConsentTerms) => string[];
 }
 
+/** Version 1 was published with Intl's "1 juin 2027" (plain spaces, no « 1er »): its words stay so. */
+const asPublishedInV1 = (date: Date) => frenchDate(date).replace(NBSP, ' ').replace(/^1er /, '1 ');
+
 /**
- * Every consent text ever shown, by version. A published version is never edited: a change is a
+ * Every consent text ever shown, oldest first. A published version is never edited: a change is a
  * new version, so an old attestation still prints the words its citizen agreed to. Written to be
  * "facile à lire et à comprendre": short sentences, one idea each, the citizen says « je ».
  */
-const CONSENT_TEXTS: Record<string, (facts: ConsentFacts) => string[]> = {
-  '2026-11-v1': (facts) => [
-    `Je suis ${facts.citizenName}.`,
-    `Je donne mon accord à ${facts.structureName} pour faire des démarches en ligne à ma place.`,
-    `La personne qui m’aide aujourd’hui est ${facts.aideName}. D’autres aidants formés de ${facts.structureName} peuvent aussi m’aider.`,
-    `Les démarches : ${facts.areaLabels.join(', ')}.`,
-    `Mon accord dure ${facts.durationLabel}, jusqu’au ${frenchDate(facts.expiresAt)}.`,
-    `Je peux arrêter mon accord quand je veux. Il suffit de le demander à ${facts.structureName}.`,
-    'Mes informations servent seulement à ces démarches. Elles ne sont données à personne d’autre.',
-  ],
-};
+const CONSENT_TEXT_VERSIONS: ConsentTextVersion[] = [
+  {
+    version: '2026-11-v1',
+    publishedAt: new Date('2026-11-01T00:00:00+01:00'),
+    render: (terms) => [
+      `Je suis ${terms.citizenName}.`,
+      `Je donne mon accord à ${terms.structureName} pour faire des démarches en ligne à ma place.`,
+      `La personne qui m’aide aujourd’hui est ${terms.aideName}. D’autres aidants formés de ${terms.structureName} peuvent aussi m’aider.`,
+      `Les démarches : ${terms.areaLabels.join(', ')}.`,
+      `Mon accord dure ${terms.durationLabel}, jusqu’au ${asPublishedInV1(terms.expiresAt)}.`,
+      `Je peux arrêter mon accord quand je veux. Il suffit de le demander à ${terms.structureName}.`,
+      'Mes informations servent seulement à ces démarches. Elles ne sont données à personne d’autre.',
+    ],
+  },
+  {
+    // Says from when, not only until when.
+    version: '2026-12-v2',
+    publishedAt: new Date('2026-12-01T00:00:00+01:00'),
+    render: (terms) => [
+      `Je suis ${terms.citizenName}.`,
+      `Je donne mon accord à ${terms.structureName} pour faire des démarches en ligne à ma place.`,
+      `La personne qui m’aide aujourd’hui est ${terms.aideName}. D’autres aidants formés de ${terms.structureName} peuvent aussi m’aider.`,
+      `Les démarches : ${terms.areaLabels.join(', ')}.`,
+      `Mon accord commence le ${frenchDate(terms.startsAt)}. Il dure ${terms.durationLabel}, jusqu’au ${frenchDate(terms.expiresAt)}.`,
+      `Je peux arrêter mon accord quand je veux. Il suffit de le demander à ${terms.structureName}.`,
+      'Mes informations servent seulement à ces démarches. Elles ne sont données à personne d’autre.',
+    ],
+  },
+];
 
-export const CURRENT_CONSENT_TEXT_VERSION = '2026-11-v1';
+/** The version a consent given at `now` is given on: the latest published by then. */
+export function consentTextVersionAt(now: Date): string {
+  const published = CONSENT_TEXT_VERSIONS.filter((text) => text.publishedAt.getTime() <= now.getTime());
+  if (published.length === 0) throw new RangeError('no consent text was published yet');
+  return published.at(-1)!.version;
+}
 
-/** The text of `version` for these facts; throws for a version that never existed. */
-export function consentText(facts: ConsentFacts, version = CURRENT_CONSENT_TEXT_VERSION): ConsentText {
-  const render = CONSENT_TEXTS[version];
-  if (!render) throw new Error(`unknown consent text version ${version}`);
-  return { version, paragraphs: render(facts) };
+/** The text of `version` for these terms; throws for a version that never existed. */
+export function consentText(terms: ConsentTerms, version: string): ConsentText {
+  const text = CONSENT_TEXT_VERSIONS.find((candidate) => candidate.version === version);
+  if (!text) throw new Error(`unknown consent text version ${version}`);
+  return { version, paragraphs: text.render(terms) };
 }
 
 /** SHA-256 (base64url) of the paragraphs, as evidence of the exact words shown. */

@@ -1,3 +1,4 @@
+export * from './consent-facts.js';
 export * from './consent-text.js';
 export * from './entities/attestation.entity.js';
 export * from './entities/citizen.entity.js';

@@ -5,10 +5,14 @@ import { canonicalPayload } from '@relais/signing';
 import type { Citizen } from './entities/citizen.entity.js';
 import type { ConsentEvidence } from './interfaces/consent-evidence.interface.js';
 
-/** The signed statement of a consented mandate (compact JWS payload). */
+/**
+ * The signed statement of a consented mandate (compact JWS payload). Version 2 adds
+ * `consent.factsDigest`, covering the consent facts kept with the mandate; version 1 seals, made
+ * before, still verify.
+ */
 export interface MandateSealPayload {
   type: 'relais/mandate';
-  version: 1;
+  version: 1 | 2;
   mandateId: string;
   structure: { id: string; siret: string; name: string };
   aide: { id: string };

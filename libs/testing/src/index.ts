@@ -7,3 +7,4 @@ export * from './citizen-user-agent.js';
 export * from './identity-sandbox.js';
 export * from './free-port.js';
 export * from './activity.js';
+export * from './pdf-text.js';

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { frenchBirthDate } from '@relais/attestations';
 import { projectRoot, type RelaisConfig } from '@relais/config';
+import { frenchBirthDate, frenchDate, frenchDateTime } from '@relais/dates';
 import helmet from 'helmet';
 import nunjucks from 'nunjucks';
 
@@ -13,13 +13,6 @@ export const DSFR_PATH = '/dsfr';
  * Server-rendered pages: nunjucks templates (autoescaped) from libs/web/views and the apps'
  * own views folders, the DSFR assets, and strict security headers.
  */
-const FRENCH_DATE = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
-const FRENCH_DATE_TIME = new Intl.DateTimeFormat('fr-FR', {
-  dateStyle: 'long',
-  timeStyle: 'short',
-  timeZone: 'Europe/Paris',
-});
-
 export function configureWeb(app: NestExpressApplication, config: RelaisConfig, viewDirs: string[] = []): void {
   const root = projectRoot();
   const views = [...viewDirs, join(root, 'libs/web/views')];
@@ -31,11 +24,11 @@ export function configureWeb(app: NestExpressApplication, config: RelaisConfig, 
   });
   env.addGlobal('dsfrPath', DSFR_PATH);
   env.addGlobal('showStateBrand', config.SHOW_STATE_BRAND);
-  // Dates as people read them in France, in Paris time: "24 mai 2027" and "24 mai 2027 à 17:12".
-  env.addFilter('date', (value: Date | string | null) => (value ? FRENCH_DATE.format(new Date(value)) : ''));
-  // "le 14 juillet 1984", or "en 1985" when FranceConnect gives 1985-00-00.
+  // Dates as people read them in France, in Paris time (@relais/dates): "24 mai 2027" and
+  // "24 mai 2027 à 17 h 12"; "le 14 juillet 1984", or "en 1985" when FranceConnect gives 1985-00-00.
+  env.addFilter('date', (value: Date | string | null) => (value ? frenchDate(new Date(value)) : ''));
+  env.addFilter('dateTime', (value: Date | string | null) => (value ? frenchDateTime(new Date(value)) : ''));
   env.addFilter('birthdate', (value: string) => frenchBirthDate(value));
-  env.addFilter('dateTime', (value: Date | string | null) => (value ? FRENCH_DATE_TIME.format(new Date(value)) : ''));
   app.setBaseViewsDir(views);
   app.setViewEngine('njk');
 

@@ -9,6 +9,7 @@ import {
 } from '@relais/aides';
 import { AuditActorType } from '@relais/audit';
 import { Console, Member, type MemberContext } from '@relais/auth';
+import { frenchDateTime } from '@relais/dates';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import type { Response } from 'express';
 
@@ -53,11 +54,7 @@ export class SupervisorController {
       { structureId: member.structureId, email: form.email, role: form.role },
       { type: AuditActorType.Aide, id: member.aideId },
     );
-    const expiresAt = invited.expiresAt?.toLocaleString('fr-FR', {
-      dateStyle: 'long',
-      timeStyle: 'short',
-      timeZone: 'Europe/Paris',
-    });
+    const expiresAt = invited.expiresAt && frenchDateTime(invited.expiresAt);
     const pageTitle = invited.link ? 'Invitation créée' : 'Personne ajoutée';
     return { pageTitle, email: normalizeEmail(form.email), link: invited.link, expiresAt };
   }

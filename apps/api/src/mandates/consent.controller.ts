@@ -138,8 +138,8 @@ export class ConsentController {
     return {
       pageTitle: 'Votre accord',
       citizen: page.citizen,
-      paragraphs: page.text.paragraphs,
-      version: page.text.version,
+      paragraphs: page.facts.text.paragraphs,
+      version: page.facts.text.version,
       digest: page.textDigest,
       replacedAreas: page.replacedAreas,
     };

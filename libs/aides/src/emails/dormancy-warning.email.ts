@@ -1,11 +1,11 @@
-import { type EmailContent, type EmailContext, SIGNATURE } from './email-content.js';
+import { frenchDate } from '@relais/dates';
 
-const LONG_DATE = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' });
+import { type EmailContent, type EmailContext, SIGNATURE } from './email-content.js';
 
 /** Payload written by DormancyService: when the account will be deactivated without a login. */
 export function dormancyWarningEmail(payload: Record<string, unknown>, { baseUrl }: EmailContext): EmailContent {
   const from = typeof payload.deactivationFrom === 'string' ? new Date(payload.deactivationFrom) : null;
-  const date = from && !Number.isNaN(from.getTime()) ? LONG_DATE.format(from) : null;
+  const date = from && !Number.isNaN(from.getTime()) ? frenchDate(from) : null;
   return {
     subject: 'Votre compte Relais va être désactivé',
     text: `Bonjour,

@@ -12,13 +12,13 @@ describe('renderEmail', () => {
     // Then
     expect(email.subject).toBe('Votre compte Relais va être désactivé');
     expect(email.text).toContain('Votre compte Relais sera désactivé dans un mois si vous ne vous connectez pas.');
-    expect(email.text).toContain('Date de désactivation : le 15 février 2026.');
+    expect(email.text).toContain('Date de désactivation : le 15\u00a0février 2026.');
     expect(email.text).toContain('connectez-vous avant cette date :\nhttps://relais.example.fr/connexion\n');
   });
 
   it('gives the date in Paris time, not UTC', () => {
     const email = renderEmail(NotificationKind.DormancyWarning, { deactivationFrom: '2026-02-14T23:30:00Z' }, context);
-    expect(email.text).toContain('le 15 février 2026.');
+    expect(email.text).toContain('le 15\u00a0février 2026.');
   });
 
   it('still warns, without a date, when the payload has none', () => {

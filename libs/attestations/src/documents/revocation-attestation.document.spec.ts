@@ -1,5 +1,5 @@
 import { SAMPLE_SEAL, sampleMandateAttestation, sampleRevocationAttestation } from '../../test/attestation-fixtures.js';
-import { customInfo, readPdf } from '../../test/pdf-text.js';
+import { customInfo, readPdf } from '@relais/testing';
 import { renderRevocationAttestation } from './revocation-attestation.document.js';
 
 describe('renderRevocationAttestation', () => {

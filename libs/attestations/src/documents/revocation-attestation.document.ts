@@ -4,7 +4,7 @@ import { aideName, citizenName, drawParties } from '../layout/parties-section.js
 import { drawSealAnnex } from '../layout/seal-annex.js';
 import { drawSignatureBoxes } from '../layout/signature-boxes.js';
 import { drawVerificationBlock } from '../layout/verification-block.js';
-import { frenchDateTime } from '../text/french-dates.js';
+import { frenchDateTime } from '@relais/dates';
 import { singleLine } from '../text/win-ansi.js';
 import { assertAreas, assertDates, assertVerification } from './attestation-input.js';
 

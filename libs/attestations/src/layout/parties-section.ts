@@ -1,14 +1,15 @@
+import { frenchBirthDate } from '@relais/dates';
+
 import type { AttestationParties } from '../interfaces/attestation-parties.interface.js';
-import { frenchBirthDate } from '../text/french-dates.js';
 import { singleLine } from '../text/win-ansi.js';
 import type { AttestationLayout } from './attestation-layout.js';
 
 export function citizenName({ citizen }: AttestationParties): string {
-  return singleLine(`${citizen.givenName} ${citizen.familyName}`);
+  return singleLine(citizen.name);
 }
 
 export function aideName({ aide }: AttestationParties): string {
-  return singleLine(`${aide.givenName} ${aide.familyName}`);
+  return singleLine(aide.name);
 }
 
 /** "123 456 789 00012": the SIREN, then the establishment number, as printed on French papers. */
@@ -23,7 +24,10 @@ export function formatSiret(siret: string): string {
 export function drawParties(layout: AttestationLayout, parties: AttestationParties): void {
   const { structure } = parties;
   layout.heading('Qui est concerné\u00a0?');
-  layout.labelled('Vous\u00a0:', `${citizenName(parties)}, né(e) ${frenchBirthDate(parties.citizen.birthdate)}.`);
+  layout.labelled(
+    'Vous\u00a0:',
+    `${citizenName(parties)}, né(e) ${singleLine(frenchBirthDate(parties.citizen.birthdate))}.`,
+  );
   layout.labelled(
     'La structure\u00a0:',
     `${singleLine(structure.name)}, ${singleLine(structure.address)}. SIRET\u00a0: ${formatSiret(structure.siret)}.`,

@@ -1,6 +1,7 @@
 import type { ProcedureArea } from '@relais/structures';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
+import type { ConsentFacts } from '../consent-facts.js';
 import type { ConsentChannel } from '../enums/consent-channel.enum.js';
 import type { MandateDuration } from '../enums/mandate-duration.enum.js';
 import type { MandateStatus } from '../enums/mandate-status.enum.js';
@@ -64,6 +65,13 @@ export class Mandate {
 
   @Column({ name: 'consent_evidence', type: 'jsonb', nullable: true })
   consentEvidence: ConsentEvidence | null;
+
+  /**
+   * What the consent page showed and the attestation prints (who, for whom, areas, dates, the exact
+   * words). Null before consent, and for mandates consented before the facts were kept.
+   */
+  @Column({ name: 'consent_facts', type: 'jsonb', nullable: true })
+  consentFacts: ConsentFacts | null;
 
   /** Compact JWS (ES256) over the mandate's canonical JSON, made at consent. */
   @Column({ type: 'text', nullable: true })

@@ -7,6 +7,8 @@ export interface ConsentEvidence {
   textVersion: string;
   /** SHA-256 (base64url) of the exact paragraphs shown. */
   textDigest: string;
+  /** SHA-256 (base64url) of the canonical consent facts (consentFactsDigest); absent from version 1 seals. */
+  factsDigest?: string;
   franceConnect: {
     acr: string;
     authTime: string | null;

@@ -14,19 +14,25 @@ import { Signer } from '@relais/signing';
 import { PROCEDURE_AREA_LABELS, Structure, type ProcedureArea } from '@relais/structures';
 import { DataSource, type EntityManager } from 'typeorm';
 
-import { consentText } from '../consent-text.js';
+import { aideDisplayName, citizenDisplayName, consentFactsDigest } from '../consent-facts.js';
 import { Attestation } from '../entities/attestation.entity.js';
 import { Citizen } from '../entities/citizen.entity.js';
 import { MandateProcedure } from '../entities/mandate-procedure.entity.js';
 import { Mandate } from '../entities/mandate.entity.js';
 import { AttestationKind } from '../enums/attestation-kind.enum.js';
-import { MANDATE_DURATION_LABELS } from '../enums/mandate-duration.enum.js';
-import type { RevocationSealPayload } from '../mandate-seal.js';
+import type { MandateSealPayload, RevocationSealPayload } from '../mandate-seal.js';
 import { areaStates, mandateState, type AreaState, type MandateState } from '../mandate-state.js';
 import { newVerificationCode, normaliseVerificationCode } from '../verification-code.js';
 
 const areaItems = (areas: readonly string[]) =>
   areas.map((code) => ({ code, label: PROCEDURE_AREA_LABELS[code as ProcedureArea] }));
+
+/** A version 2 seal covers the consent facts kept with the mandate; a version 1 seal predates them. */
+function factsAsSealed(payload: Record<string, unknown>, mandate: Mandate): boolean {
+  const sealed = (payload as unknown as MandateSealPayload).consent?.factsDigest;
+  if (sealed === undefined) return true;
+  return mandate.consentFacts !== null && consentFactsDigest(mandate.consentFacts) === sealed;
+}
 
 const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -63,29 +69,24 @@ export class AttestationsService {
     @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
   ) {}
 
-  /** The mandate attestation, for a mandate just consented and sealed in `manager`'s transaction. */
+  /**
+   * The mandate attestation, for a mandate just consented and sealed in `manager`'s transaction:
+   * printed from the consent facts kept with it, so it says exactly what the consent page said.
+   */
   async issueForMandate(manager: EntityManager, mandate: Mandate): Promise<Attestation> {
-    const parties = await this.parties(manager, mandate);
+    const facts = mandate.consentFacts!;
     const code = newVerificationCode();
     const pdf = await renderMandateAttestation({
-      ...parties,
       mandateId: mandate.id,
-      areas: areaItems(mandate.areas),
-      durationLabel: MANDATE_DURATION_LABELS[mandate.duration],
-      startsAt: mandate.startsAt!,
-      expiresAt: mandate.expiresAt!,
+      structure: facts.structure,
+      aide: facts.aide,
+      citizen: facts.citizen,
+      areas: facts.areas,
+      durationLabel: facts.duration.label,
+      startsAt: new Date(facts.startsAt),
+      expiresAt: new Date(facts.expiresAt),
       consentedAt: mandate.decidedAt!,
-      consentText: consentText(
-        {
-          citizenName: `${parties.citizen.givenName} ${parties.citizen.familyName}`,
-          structureName: parties.structure.name,
-          aideName: `${parties.aide.givenName} ${parties.aide.familyName}`,
-          areaLabels: mandate.areas.map((area) => PROCEDURE_AREA_LABELS[area]),
-          durationLabel: MANDATE_DURATION_LABELS[mandate.duration],
-          expiresAt: mandate.expiresAt!,
-        },
-        mandate.consentTextVersion!,
-      ),
+      consentText: facts.text,
       verification: { code, url: this.verificationUrl(code), seal: mandate.seal! },
     });
     return this.store(manager, mandate, AttestationKind.Mandate, code, mandate.seal!, pdf);
@@ -170,6 +171,9 @@ export class AttestationsService {
     }
     const manager = this.dataSource.manager;
     const mandate = await manager.findOneByOrFail(Mandate, { id: attestation.mandateId });
+    if (attestation.kind === AttestationKind.Mandate && !factsAsSealed(verified.payload, mandate)) {
+      return { genuine: false, reason: 'invalid_seal' };
+    }
     const [structure, citizen, procedures] = await Promise.all([
       manager.findOneByOrFail(Structure, { id: mandate.structureId }),
       manager.findOneByOrFail(Citizen, { id: mandate.citizenId! }),
@@ -206,8 +210,8 @@ export class AttestationsService {
     ]);
     return {
       structure: { name: structure.name, siret: structure.siret, address: structure.address },
-      aide: { givenName: aide.givenName ?? '', familyName: aide.familyName ?? aide.email },
-      citizen: { givenName: citizen.givenName, familyName: citizen.familyName, birthdate: citizen.birthdate },
+      aide: { name: aideDisplayName(aide) },
+      citizen: { name: citizenDisplayName(citizen), birthdate: citizen.birthdate },
     };
   }
 

@@ -7,13 +7,13 @@ import { Signer } from '@relais/signing';
 import { PROCEDURE_AREA_LABELS, Structure } from '@relais/structures';
 import { DataSource, In, type EntityManager } from 'typeorm';
 
-import { consentText, consentTextDigest, type ConsentFacts, type ConsentText } from '../consent-text.js';
+import { consentFacts, consentFactsDigest, type ConsentFacts } from '../consent-facts.js';
+import { consentTextDigest, consentTextVersionAt, type ConsentText } from '../consent-text.js';
 import type { Attestation } from '../entities/attestation.entity.js';
 import { Citizen } from '../entities/citizen.entity.js';
 import { MandateProcedure } from '../entities/mandate-procedure.entity.js';
 import { Mandate } from '../entities/mandate.entity.js';
 import { ConsentChannel } from '../enums/consent-channel.enum.js';
-import { MANDATE_DURATION_LABELS, mandateEnd } from '../enums/mandate-duration.enum.js';
 import { MandateStatus } from '../enums/mandate-status.enum.js';
 import { RevocationReason } from '../enums/revocation-reason.enum.js';
 import type { ConsentEvidence } from '../interfaces/consent-evidence.interface.js';
@@ -25,6 +25,9 @@ import { mandateUsability } from './mandate-usability.js';
 export interface ConsentPage {
   mandate: Mandate;
   citizen: Citizen;
+  /** What the page shows (its paragraphs are the consent text), as the attestation will print it. */
+  facts: ConsentFacts;
+  /** The text to agree to (`facts.text`) and its digest, which the form posts back. */
   text: ConsentText;
   textDigest: string;
   /** Areas already covered by another mandate of this structure, which this one will replace. */
@@ -58,13 +61,14 @@ export class ConsentService {
     const manager = this.dataSource.manager;
     const mandate = await this.pendingFor(manager, mandateId, citizenId);
     const citizen = await manager.findOneByOrFail(Citizen, { id: citizenId });
-    const text = consentText(await this.facts(manager, mandate, citizen, mandateEnd(now, mandate.duration)));
+    const facts = await this.facts(manager, mandate, citizen, now);
     const replaced = await this.coveredElsewhere(manager, mandate, citizenId, now);
     return {
       mandate,
       citizen,
-      text,
-      textDigest: consentTextDigest(text),
+      facts,
+      text: facts.text,
+      textDigest: consentTextDigest(facts.text),
       replacedAreas: replaced.map((procedure) => PROCEDURE_AREA_LABELS[procedure.area]),
     };
   }
@@ -74,18 +78,19 @@ export class ConsentService {
    * same person run one after the other), areas another mandate of the structure covers are
    * revoked as replaced, the mandate is dated, sealed and attested. If the text to agree to is
    * no longer the one read (new version, or the end date moved past midnight), nothing is written
-   * and the caller shows the page again.
+   * and the caller shows the page again. The facts shown are kept with the mandate and sealed.
    */
-  async consent(decision: ConsentDecision): Promise<{ mandate: Mandate; attestation: Attestation } | 'text_changed'> {
+  async consent(
+    decision: ConsentDecision,
+    now = new Date(),
+  ): Promise<{ mandate: Mandate; attestation: Attestation } | 'text_changed'> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT id FROM citizens WHERE id = $1 FOR UPDATE', [decision.citizenId]);
       const mandate = await this.pendingFor(manager, decision.mandateId, decision.citizenId, true);
       assertMayAct(await aideMayAct(manager, mandate.structureId, mandate.aideId));
       const citizen = await manager.findOneByOrFail(Citizen, { id: decision.citizenId });
-      const now = new Date();
-      const expiresAt = mandateEnd(now, mandate.duration);
-      const text = consentText(await this.facts(manager, mandate, citizen, expiresAt));
-      if (text.version !== decision.textVersion || consentTextDigest(text) !== decision.textDigest) {
+      const facts = await this.facts(manager, mandate, citizen, now);
+      if (facts.text.version !== decision.textVersion || consentTextDigest(facts.text) !== decision.textDigest) {
         return 'text_changed';
       }
       await this.replaceOlderAuthorisations(manager, mandate, citizen.id, now);
@@ -101,35 +106,36 @@ export class ConsentService {
       const evidence: ConsentEvidence = {
         channel: mandate.channel,
         consentedAt: now.toISOString(),
-        textVersion: text.version,
+        textVersion: facts.text.version,
         textDigest: decision.textDigest,
+        factsDigest: consentFactsDigest(facts),
         franceConnect: {
           acr: decision.identification.acr,
           authTime: decision.identification.authTime?.toISOString() ?? null,
           idTokenDigest: decision.identification.idTokenDigest,
         },
       };
-      const structure = await manager.findOneByOrFail(Structure, { id: mandate.structureId });
       const payload: MandateSealPayload = {
         type: 'relais/mandate',
-        version: 1,
+        version: 2,
         mandateId: mandate.id,
-        structure: { id: structure.id, siret: structure.siret, name: structure.name },
+        structure: { id: mandate.structureId, siret: facts.structure.siret, name: facts.structure.name },
         aide: { id: mandate.aideId },
         citizen: { identityDigest: citizenIdentityDigest(citizen) },
         areas: mandate.areas,
         duration: mandate.duration,
-        startsAt: now.toISOString(),
-        expiresAt: expiresAt.toISOString(),
+        startsAt: facts.startsAt,
+        expiresAt: facts.expiresAt,
         consent: evidence,
       };
       Object.assign(mandate, {
         status: MandateStatus.Active,
         decidedAt: now,
-        startsAt: now,
-        expiresAt,
-        consentTextVersion: text.version,
+        startsAt: new Date(facts.startsAt),
+        expiresAt: new Date(facts.expiresAt),
+        consentTextVersion: facts.text.version,
         consentEvidence: evidence,
+        consentFacts: facts,
         seal: await this.signer.sign(payload),
       });
       await manager.save(mandate);
@@ -143,7 +149,7 @@ export class ConsentService {
           areas: mandate.areas,
           expiresAt: payload.expiresAt,
           channel: mandate.channel,
-          textVersion: text.version,
+          textVersion: facts.text.version,
         },
       });
       const attestation = await this.attestations.issueForMandate(manager, mandate);
@@ -186,24 +192,13 @@ export class ConsentService {
     return mandate;
   }
 
-  private async facts(
-    manager: EntityManager,
-    mandate: Mandate,
-    citizen: Citizen,
-    expiresAt: Date,
-  ): Promise<ConsentFacts> {
+  /** The facts of consenting now, on the consent text version current now. */
+  private async facts(manager: EntityManager, mandate: Mandate, citizen: Citizen, now: Date): Promise<ConsentFacts> {
     const [structure, aide] = await Promise.all([
       manager.findOneByOrFail(Structure, { id: mandate.structureId }),
       manager.findOneByOrFail(Aide, { id: mandate.aideId }),
     ]);
-    return {
-      citizenName: `${citizen.givenName} ${citizen.familyName}`,
-      structureName: structure.name,
-      aideName: [aide.givenName, aide.familyName].filter(Boolean).join(' ') || aide.email,
-      areaLabels: mandate.areas.map((area) => PROCEDURE_AREA_LABELS[area]),
-      durationLabel: MANDATE_DURATION_LABELS[mandate.duration],
-      expiresAt,
-    };
+    return consentFacts({ mandate, structure, aide, citizen }, now, consentTextVersionAt(now));
   }
 
   /** In-force authorisations of this structure for the citizen in the mandate's areas, still usable at `now`. */

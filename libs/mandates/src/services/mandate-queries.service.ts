@@ -2,14 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { Aide } from '@relais/aides';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import { Structure } from '@relais/structures';
-import { Brackets, DataSource, In } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 
 import { Attestation } from '../entities/attestation.entity.js';
 import { Citizen } from '../entities/citizen.entity.js';
 import { MandateProcedure } from '../entities/mandate-procedure.entity.js';
 import { Mandate } from '../entities/mandate.entity.js';
-import { MandateStatus } from '../enums/mandate-status.enum.js';
-import { areaStates, MandateState, mandateState, type AreaState } from '../mandate-state.js';
+import { areaStates, MANDATE_STATE_SQL, mandateState, type AreaState, type MandateState } from '../mandate-state.js';
 import { searchable } from './mandate-requests.service.js';
 
 export const MANDATES_PAGE_SIZE = 50;
@@ -48,43 +47,15 @@ export class MandateQueries {
     const query = this.dataSource.manager
       .createQueryBuilder(Mandate, 'm')
       .leftJoinAndMapOne('m.citizen', Citizen, 'c', 'c.id = m.citizen_id')
+      .innerJoin(Structure, 's', 's.id = m.structure_id')
       .where('m.structure_id = :structureId', { structureId, now })
       .orderBy('m.created_at', 'DESC')
       .take(MANDATES_PAGE_SIZE)
       .skip(((filter.page ?? 1) - 1) * MANDATES_PAGE_SIZE);
     const name = filter.name && searchable(filter.name);
     if (name) query.andWhere('c.search_name LIKE :name', { name: `%${name}%` });
-    // "Some area still usable": an authorisation neither revoked nor replaced.
-    const anyAreaLeft =
-      'EXISTS (SELECT 1 FROM mandate_procedures p WHERE p.mandate_id = m.id AND p.revoked_at IS NULL)';
-    switch (filter.state) {
-      case MandateState.Pending:
-        query.andWhere('m.status = :status', { status: MandateStatus.PendingConsent });
-        break;
-      case MandateState.Refused:
-        query.andWhere('m.status = :status', { status: MandateStatus.Refused });
-        break;
-      case MandateState.Expired:
-        query.andWhere('m.status = :status AND m.expires_at <= :now', { status: MandateStatus.Active });
-        break;
-      case MandateState.Current:
-      case MandateState.PartlyRevoked:
-        query.andWhere(`m.status = :status AND m.expires_at > :now AND ${anyAreaLeft}`, {
-          status: MandateStatus.Active,
-        });
-        break;
-      case MandateState.Revoked:
-        query.andWhere(
-          new Brackets((where) =>
-            where
-              .where('m.status = :revoked', { revoked: MandateStatus.Revoked })
-              .orWhere(`m.status = :active AND m.expires_at > :now AND NOT ${anyAreaLeft}`, {
-                active: MandateStatus.Active,
-              }),
-          ),
-        );
-        break;
-    }
+    // The state as mandateState would name it, computed by the database from the same rules.
+    if (filter.state) query.andWhere(`${MANDATE_STATE_SQL} = :state`, { state: filter.state });
     const [mandates, total] = await query.getManyAndCount();
     const structure = await this.dataSource.manager.findOneByOrFail(Structure, { id: structureId });
     const procedures = mandates.length

@@ -15,19 +15,55 @@ export type MandateUnusableReason =
 
 export type MandateUsability = { usable: true } | { usable: false; reason: MandateUnusableReason };
 
+/** `:now` as SQL sees it (TypeORM named parameter). */
+export const SQL_NOW = 'CAST(:now AS timestamptz)';
+
+/** A timestamp column as a JavaScript Date holds it (PostgreSQL keeps microseconds, node-postgres truncates). */
+export const sqlInstant = (column: string) => `date_trunc('milliseconds', ${column})`;
+
+/** One way a mandate can be unusable for an area: the same test in TypeScript and in SQL, side by side. */
+interface UsabilityCheck {
+  reason: MandateUnusableReason;
+  fails: (facts: MandateUsabilityFacts, now: number) => boolean;
+  /** Over `m` (mandates), `s` (its structure), `p` (the area's mandate_procedures row, or NULLs) and `:now`. */
+  sql: string;
+}
+
+/** The checks in the order the rule makes them: the first that fails is the reason. */
+const USABILITY_CHECKS: readonly UsabilityCheck[] = [
+  {
+    reason: 'not_active',
+    fails: (facts) => facts.status !== MandateStatus.Active,
+    sql: `m.status <> '${MandateStatus.Active}'`,
+  },
+  { reason: 'structure_inactive', fails: (facts) => !facts.structureActive, sql: 'NOT s.active' },
+  {
+    reason: 'not_started',
+    fails: (facts, now) => !facts.startsAt || now < facts.startsAt.getTime(),
+    sql: `m.starts_at IS NULL OR ${SQL_NOW} < ${sqlInstant('m.starts_at')}`,
+  },
+  {
+    reason: 'expired',
+    fails: (facts, now) => !facts.expiresAt || now >= facts.expiresAt.getTime(),
+    sql: `m.expires_at IS NULL OR ${SQL_NOW} >= ${sqlInstant('m.expires_at')}`,
+  },
+  { reason: 'area_not_covered', fails: (facts) => !facts.procedure, sql: 'p.id IS NULL' },
+  {
+    reason: 'area_revoked',
+    fails: (facts, now) => Boolean(facts.procedure?.revokedAt && facts.procedure.revokedAt.getTime() <= now),
+    sql: `p.revoked_at IS NOT NULL AND ${sqlInstant('p.revoked_at')} <= ${SQL_NOW}`,
+  },
+];
+
 /**
  * THE rule: may this mandate be used for this area at this instant? Every path calls it, at every
  * use, whatever the worker has processed yet: usable only while status is active,
  * startsAt <= now < expiresAt, the area is covered and not revoked, and the structure is active.
  */
 export function mandateUsability(facts: MandateUsabilityFacts, now: Date): MandateUsability {
-  if (facts.status !== MandateStatus.Active) return { usable: false, reason: 'not_active' };
-  if (!facts.structureActive) return { usable: false, reason: 'structure_inactive' };
-  if (!facts.startsAt || now.getTime() < facts.startsAt.getTime()) return { usable: false, reason: 'not_started' };
-  if (!facts.expiresAt || now.getTime() >= facts.expiresAt.getTime()) return { usable: false, reason: 'expired' };
-  if (!facts.procedure) return { usable: false, reason: 'area_not_covered' };
-  if (facts.procedure.revokedAt && facts.procedure.revokedAt.getTime() <= now.getTime()) {
-    return { usable: false, reason: 'area_revoked' };
-  }
-  return { usable: true };
+  const failed = USABILITY_CHECKS.find((check) => check.fails(facts, now.getTime()));
+  return failed ? { usable: false, reason: failed.reason } : { usable: true };
 }
+
+/** The same rule in SQL: true when the area (row `p`) of mandate `m` of structure `s` is usable at `:now`. */
+export const AREA_USABLE_SQL = USABILITY_CHECKS.map((check) => `NOT (${check.sql})`).join(' AND ');

@@ -1,5 +1,6 @@
+import { IsBirthdate } from '@relais/dates';
 import { PROCEDURE_AREAS, ProcedureArea } from '@relais/structures';
-import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 
 import { FormDto } from '../../console/dto/forms.dto.js';
 
@@ -9,9 +10,10 @@ export class DelegationSearchQuery {
   @MaxLength(100)
   nom?: string;
 
-  /** From an <input type="date">: YYYY-MM-DD, or empty. */
+  /** From an <input type="date">: YYYY-MM-DD (a day that exists), or empty. */
   @IsOptional()
-  @Matches(/^(\d{4}-\d{2}-\d{2})?$/, { message: 'La date de naissance s’écrit JJ/MM/AAAA.' })
+  @ValidateIf((_search, value) => value !== '')
+  @IsBirthdate()
   naissance?: string;
 }
 

@@ -1,7 +1,23 @@
-import { frenchBirthDate, frenchDateTime, frenchPeriod } from './french-dates.js';
+import { frenchDate, frenchDateTime, frenchPeriod } from './french-dates.js';
 
 /** Tests compare words, not the no-break spaces that keep them together. */
 const plain = (text: string) => text.replace(/\u00a0/g, ' ');
+
+describe('frenchDate', () => {
+  it('writes the day in Paris, not in UTC', () => {
+    // Given 23:30 UTC on 28 February, already 1 March in Paris
+    expect(plain(frenchDate(new Date('2027-02-28T23:30:00Z')))).toBe('1er mars 2027');
+  });
+
+  it('writes a summer day (UTC+2) one hour before midnight UTC as the next day', () => {
+    expect(plain(frenchDate(new Date('2027-07-13T22:00:00Z')))).toBe('14 juillet 2027');
+    expect(plain(frenchDate(new Date('2027-07-13T21:59:59Z')))).toBe('13 juillet 2027');
+  });
+
+  it('refuses an invalid date', () => {
+    expect(() => frenchDate(new Date('not a date'))).toThrow(RangeError);
+  });
+});
 
 describe('frenchDateTime', () => {
   it('writes a winter instant in Paris time (UTC+1)', () => {
@@ -13,8 +29,12 @@ describe('frenchDateTime', () => {
   });
 
   it('says "1er" for the first day of a month and follows the Paris date across midnight', () => {
-    // Given 23:30 UTC on the last day of a month, which is already the next day in Paris
     expect(plain(frenchDateTime(new Date('2027-02-28T23:30:00Z')))).toBe('1er mars 2027 à 0 h 30');
+  });
+
+  it('follows the clock change: 1:59 UTC+1 then 3:00 UTC+2 on the last Sunday of March', () => {
+    expect(plain(frenchDateTime(new Date('2027-03-28T00:59:00Z')))).toBe('28 mars 2027 à 1 h 59');
+    expect(plain(frenchDateTime(new Date('2027-03-28T01:00:00Z')))).toBe('28 mars 2027 à 3 h 00');
   });
 
   it('uses only spaces the standard PDF fonts can draw', () => {
@@ -31,23 +51,4 @@ describe('frenchPeriod', () => {
     const period = frenchPeriod(new Date('2026-11-24T16:12:00Z'), new Date('2027-05-24T15:12:00Z'));
     expect(plain(period)).toBe('du 24 novembre 2026 à 17 h 12 au 24 mai 2027 à 17 h 12');
   });
-});
-
-describe('frenchBirthDate', () => {
-  it('writes a birth date in words, with no time zone shift', () => {
-    expect(plain(frenchBirthDate('1984-07-14'))).toBe('le 14 juillet 1984');
-    expect(plain(frenchBirthDate('2000-08-01'))).toBe('le 1er août 2000');
-  });
-
-  it('writes what is known when FranceConnect gives 00 for an unknown day or month', () => {
-    expect(frenchBirthDate('1985-00-00')).toBe('en 1985');
-    expect(frenchBirthDate('1985-03-00')).toBe('en mars 1985');
-  });
-
-  it.each(['1984-02-30', '14/07/1984', '1984-7-14', '1984-13-00', '0000-00-00', ''])(
-    'refuses "%s", which is not a birth date',
-    (input) => {
-      expect(() => frenchBirthDate(input)).toThrow(RangeError);
-    },
-  );
 });

@@ -1,0 +1,65 @@
+const MONTHS = [
+  'janvier',
+  'février',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'août',
+  'septembre',
+  'octobre',
+  'novembre',
+  'décembre',
+];
+
+/** Keeps "24 novembre" and "17 h 12" on one line, on a page, in a PDF and in an email. */
+export const NBSP = '\u00a0';
+
+/** Numeric parts only: the words are ours, so no locale data can slip in narrow spaces. */
+const PARIS_CLOCK = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Paris',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  hourCycle: 'h23',
+});
+
+/** An invalid date is a caller bug: say so, without the value. */
+function parisParts(date: Date): Record<'year' | 'month' | 'day' | 'hour' | 'minute', number> {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new RangeError('not a valid date');
+  return Object.fromEntries(PARIS_CLOCK.formatToParts(date).map(({ type, value }) => [type, Number(value)])) as Record<
+    'year' | 'month' | 'day' | 'hour' | 'minute',
+    number
+  >;
+}
+
+/** The month's name, 1 = "janvier". */
+export function frenchMonth(month: number): string {
+  return MONTHS[month - 1];
+}
+
+/** "1er mars 2027", "24 mai 2027": a calendar day in words. */
+export function frenchDayMonthYear(year: number, month: number, day: number): string {
+  return `${day === 1 ? '1er' : day}${NBSP}${frenchMonth(month)} ${year}`;
+}
+
+/** "24 mai 2027", the day in Paris. */
+export function frenchDate(date: Date): string {
+  const part = parisParts(date);
+  return frenchDayMonthYear(part.year, part.month, part.day);
+}
+
+/** "24 novembre 2026 à 17 h 12", in Paris time. */
+export function frenchDateTime(date: Date): string {
+  const part = parisParts(date);
+  const minutes = String(part.minute).padStart(2, '0');
+  return `${frenchDayMonthYear(part.year, part.month, part.day)} à ${part.hour}${NBSP}h${NBSP}${minutes}`;
+}
+
+/** "du 24 novembre 2026 à 17 h 12 au 24 mai 2027 à 17 h 12". */
+export function frenchPeriod(from: Date, until: Date): string {
+  return `du ${frenchDateTime(from)} au ${frenchDateTime(until)}`;
+}
