@@ -6,6 +6,8 @@ import { projectRoot, type RelaisConfig } from '@relais/config';
 import helmet from 'helmet';
 import nunjucks from 'nunjucks';
 
+import { ConsoleViewerInterceptor } from './console-viewer.interceptor.js';
+
 /** Where the DSFR's compiled assets are served from (local copy, no CDN). */
 export const DSFR_PATH = '/dsfr';
 
@@ -35,7 +37,12 @@ export function configureWeb(app: NestExpressApplication, config: RelaisConfig, 
   env.addFilter('date', (value: Date | string | null) => (value ? FRENCH_DATE.format(new Date(value)) : ''));
   // "le 14 juillet 1984", or "en 1985" when FranceConnect gives 1985-00-00.
   env.addFilter('birthdate', (value: string) => frenchBirthDate(value));
+  // Whether a checkbox or radio value is among what a re-rendered form sent (one value or several).
+  env.addGlobal('isChosen', (sent: unknown, value: string) =>
+    Array.isArray(sent) ? sent.includes(value) : sent === value,
+  );
   env.addFilter('dateTime', (value: Date | string | null) => (value ? FRENCH_DATE_TIME.format(new Date(value)) : ''));
+  app.useGlobalInterceptors(new ConsoleViewerInterceptor());
   app.setBaseViewsDir(views);
   app.setViewEngine('njk');
 
