@@ -108,10 +108,7 @@ const NOT_FORM_STATUSES = new Set([403, 404]);
 /** Errors that belong on the form; others (redirects, access, 5xx) go to the global filter. */
 function isFormError(error: unknown): error is DomainException {
   return (
-    error instanceof DomainException &&
-    !error.redirectTo &&
-    error.status < 500 &&
-    !NOT_FORM_STATUSES.has(error.status)
+    error instanceof DomainException && !error.redirectTo && error.status < 500 && !NOT_FORM_STATUSES.has(error.status)
   );
 }
 

@@ -54,7 +54,9 @@ export class VerificationController {
   @UseInterceptors(FileInterceptor('attestation', { limits: { fileSize: MAX_ATTESTATION_BYTES, files: 1 } }))
   async byFile(@Res() res: Response, @UploadedFile() file?: { buffer: Buffer }) {
     if (!file) {
-      throw new ValidationFailedException([{ field: 'attestation', problems: ['Choisissez le fichier de l’attestation.'] }]);
+      throw new ValidationFailedException([
+        { field: 'attestation', problems: ['Choisissez le fichier de l’attestation.'] },
+      ]);
     }
     res.render('mandates/verify.njk', this.result(await this.attestations.checkFile(file.buffer)));
   }
