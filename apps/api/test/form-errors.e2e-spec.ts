@@ -73,7 +73,7 @@ describe('console forms with a mistake, in a real browser (Chromium + axe)', () 
     await page.waitForSelector('#erreurs');
     const areas = page.locator('fieldset#areas');
     await expect(areas.getAttribute('class')).resolves.toContain('fr-fieldset--error');
-    await expect(areas.locator('.fr-error-text').textContent()).resolves.toBe('Choisissez au moins une démarche.');
+    await expect(areas.locator('#areas-erreur').textContent()).resolves.toBe('Choisissez au moins une démarche.');
     await expect(areas.getAttribute('aria-labelledby')).resolves.toBe('areas-legend areas-erreur');
     await expect(page.getByLabel('12 mois').isChecked()).resolves.toBe(true);
     await expect(page.getByLabel(/À distance, avec un lien/).isChecked()).resolves.toBe(true);
@@ -95,9 +95,7 @@ describe('console forms with a mistake, in a real browser (Chromium + axe)', () 
     await expect(page.locator('#erreurs h2').textContent()).resolves.toBe('Le formulaire contient une erreur');
     await expect(focusedId(page)).resolves.toBe('erreurs');
     await expect(page.getByLabel('1 mois').isChecked()).resolves.toBe(true);
-    await expect(page.locator('#areas .fr-error-text').textContent()).resolves.toBe(
-      'Choisissez au moins une démarche.',
-    );
+    await expect(page.locator('#areas-erreur').textContent()).resolves.toBe('Choisissez au moins une démarche.');
   });
 
   it('given a wrong password, when the login form is sent, then the address stays, the password does not, and the summary says why', async () => {
