@@ -89,7 +89,9 @@ export class FormPageInterceptor implements NestInterceptor {
     error: DomainException,
   ): Promise<void> {
     const page = await this.pageLocals(form.locals, context, req);
-    res.status(error.status).render(form.template, { ...page, ...formErrorLocals(error, req.body, form.fields) });
+    // A search form (GET) sends its fields in the query.
+    const sent: unknown = req.method === 'GET' ? req.query : req.body;
+    res.status(error.status).render(form.template, { ...page, ...formErrorLocals(error, sent, form.fields) });
   }
 
   private async pageLocals(locals: FormPageLocals, context: ExecutionContext, req: Request): Promise<PageLocals> {
