@@ -85,6 +85,22 @@ describe('api foundation', () => {
       expect(JSON.stringify(response.body)).not.toContain('pas-un-email@');
     });
 
+    it('given a DTO without messages of its own, when a body breaks its rules and adds a field, then the details are in French only', async () => {
+      const response = await request(app.getHttpServer())
+        .post('/api/probe')
+        .send({ email: 42, months: 'douze', isAdmin: true })
+        .expect(400);
+
+      expect(response.body.details.fields).toEqual([
+        { field: 'isAdmin', problems: ['Ce champ n’est pas attendu.'] },
+        { field: 'email', problems: ['Saisissez une adresse électronique valide, par exemple nom@domaine.fr.'] },
+        {
+          field: 'months',
+          problems: ['Saisissez un nombre entier.', 'Ce nombre est trop petit.', 'Ce nombre est trop grand.'],
+        },
+      ]);
+    });
+
     it('refuses unknown fields instead of dropping them', async () => {
       const response = await request(app.getHttpServer())
         .post('/api/probe')

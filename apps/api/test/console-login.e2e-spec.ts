@@ -57,7 +57,12 @@ describe('console login', () => {
       .type('form')
       .send({ ...fields, password: PASSWORD, passwordConfirmation: 'autre', code: await codeAt(key) });
     expect(mismatch.status).toBe(400);
-    expect(mismatch.text).toContain('Les deux mots de passe saisis sont différents.');
+    expect(mismatch.text).toContain(
+      '<p id="passwordConfirmation-erreur" class="fr-error-text">Les deux mots de passe saisis sont différents.</p>',
+    );
+    // Neither password nor code is written back into the page.
+    expect(mismatch.text).not.toContain(PASSWORD);
+    expect(mismatch.text).not.toContain('value="autre"');
 
     const done = await agent
       .post(path)

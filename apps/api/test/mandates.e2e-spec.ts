@@ -188,6 +188,12 @@ describe('mandates: request, FranceConnect identification, consent, attestation,
     const upload = await request(app.getHttpServer()).post('/verify').attach('attestation', pdf, 'attestation.pdf');
     expect(upload.status).toBe(200);
     expect(upload.text).toContain('Attestation authentique');
+    // No file: the form again, the message under the file field.
+    const noFile = await request(app.getHttpServer()).post('/verify').field('other', 'x');
+    expect(noFile.status).toBe(400);
+    expect(noFile.text).toContain(
+      '<p id="attestation-erreur" class="fr-error-text">Choisissez le fichier de l’attestation.</p>',
+    );
 
     // One byte changed anywhere in the file: refused.
     const altered = Buffer.from(pdf);
@@ -444,6 +450,8 @@ describe('mandates: request, FranceConnect identification, consent, attestation,
       .type('form')
       .send({ _csrf: hidden(detail.text, '_csrf'), area: 'money' });
     expect(unticked.status).toBe(400);
+    expect(unticked.text).toContain('Mandat de ');
+    expect(unticked.text).toContain('Cochez la case pour confirmer que la personne est présente et demande l’arrêt.');
 
     const oneArea = await agent
       .post(`/mandats/${mandateId}/revocation`)

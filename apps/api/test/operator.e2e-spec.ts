@@ -48,6 +48,10 @@ describe('operator pages: public services', () => {
       .type('form')
       .send({ _csrf: hidden(page.text, '_csrf') });
     expect(noArea.status).toBe(400);
+    // The list again, the message in the form of that service.
+    expect(noArea.text).toMatch(
+      /id="areas-erreur"><p class="fr-message fr-message--error">Un service public sert au moins une démarche\.</,
+    );
 
     await operator
       .post(`/operateur/services-publics/${service.clientId}/desactivation`)

@@ -6,6 +6,8 @@ import { frenchBirthDate, frenchDate, frenchDateTime } from '@relais/dates';
 import helmet from 'helmet';
 import nunjucks from 'nunjucks';
 
+import { ConsoleViewerInterceptor } from './console-viewer.interceptor.js';
+
 /** Where the DSFR's compiled assets are served from (local copy, no CDN). */
 export const DSFR_PATH = '/dsfr';
 
@@ -29,6 +31,11 @@ export function configureWeb(app: NestExpressApplication, config: RelaisConfig, 
   env.addFilter('date', (value: Date | string | null) => (value ? frenchDate(new Date(value)) : ''));
   env.addFilter('dateTime', (value: Date | string | null) => (value ? frenchDateTime(new Date(value)) : ''));
   env.addFilter('birthdate', (value: string) => frenchBirthDate(value));
+  // Whether a checkbox or radio value is among what a re-rendered form sent (one value or several).
+  env.addGlobal('isChosen', (sent: unknown, value: string) =>
+    Array.isArray(sent) ? sent.includes(value) : sent === value,
+  );
+  app.useGlobalInterceptors(new ConsoleViewerInterceptor());
   app.setBaseViewsDir(views);
   app.setViewEngine('njk');
 

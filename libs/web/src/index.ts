@@ -1,1 +1,3 @@
 export * from './configure-web.js';
+export * from './form-page.js';
+export * from './console-viewer.interceptor.js';

@@ -3,10 +3,10 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { InvitationsService, PASSWORD_MIN_LENGTH } from '@relais/aides';
 import { CONSOLE_PATHS, EnrolmentSecrets, LoginRateLimitGuard } from '@relais/auth';
 import { DomainException, ErrorCode } from '@relais/exceptions';
-import type { Response } from 'express';
+import { FormPage } from '@relais/web';
+import type { Request, Response } from 'express';
 
 import { AccountSetupForm, digits } from './dto/forms.dto.js';
-import { renderFormError } from './render-form-error.js';
 
 /** The single-use invitation link: choose a password and enrol the second factor. */
 @ApiExcludeController()
@@ -33,22 +33,24 @@ export class InvitationController {
     return this.page(token);
   }
 
+  /** The page again, for a form sent with a mistake (FormPage). */
+  setupPage(req: Request) {
+    return this.page(req.params.token as string);
+  }
+
   @Post(':token')
   @UseGuards(LoginRateLimitGuard)
+  @FormPage('console/account-setup.njk', 'setupPage', {
+    [ErrorCode.PasswordMismatch]: 'passwordConfirmation',
+    [ErrorCode.WeakPassword]: 'password',
+    [ErrorCode.GuessablePassword]: 'password',
+    [ErrorCode.InvalidTotpCode]: 'code',
+  })
   async submit(@Param('token') token: string, @Body() form: AccountSetupForm, @Res() res: Response) {
-    await renderFormError(
-      res,
-      'console/account-setup.njk',
-      () => this.page(token),
-      async () => {
-        if (form.password !== form.passwordConfirmation) {
-          throw new DomainException(ErrorCode.PasswordMismatch);
-        }
-        const { invitation } = await this.invitations.findValid(token);
-        const secret = this.enrolments.open(form.enrolment, invitation.id);
-        await this.invitations.activate(token, form.password, secret, digits(form.code));
-        res.redirect(303, `${CONSOLE_PATHS.login}?compte=cree`);
-      },
-    );
+    if (form.password !== form.passwordConfirmation) throw new DomainException(ErrorCode.PasswordMismatch);
+    const { invitation } = await this.invitations.findValid(token);
+    const secret = this.enrolments.open(form.enrolment, invitation.id);
+    await this.invitations.activate(token, form.password, secret, digits(form.code));
+    res.redirect(303, `${CONSOLE_PATHS.login}?compte=cree`);
   }
 }

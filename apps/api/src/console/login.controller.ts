@@ -9,10 +9,13 @@ import {
   SESSION_COOKIE,
 } from '@relais/auth';
 import { DomainException, ErrorCode } from '@relais/exceptions';
+import { FormPage } from '@relais/web';
 import type { Request, Response } from 'express';
 
 import { CodeForm, digits, EnrolmentForm, FormDto, LoginForm, StructureChoiceForm } from './dto/forms.dto.js';
-import { renderFormError } from './render-form-error.js';
+
+/** A wrong code goes next to the code field. */
+const CODE_FIELD = { [ErrorCode.InvalidTotpCode]: 'code' };
 
 /** Console login: password, TOTP code (or new enrolment), structure, step-up, logout. */
 @ApiExcludeController()
@@ -32,10 +35,9 @@ export class LoginController {
 
   @Post('connexion')
   @UseGuards(LoginRateLimitGuard)
+  @FormPage('console/login.njk', { pageTitle: 'Connexion' })
   async submitLogin(@Body() form: LoginForm, @Req() req: Request, @Res() res: Response) {
-    await renderFormError(res, 'console/login.njk', { pageTitle: 'Connexion', email: form.email }, async () =>
-      res.redirect(303, await this.login.password(req, form.email, form.password)),
-    );
+    res.redirect(303, await this.login.password(req, form.email, form.password));
   }
 
   @Get('connexion/code')
@@ -47,10 +49,9 @@ export class LoginController {
 
   @Post('connexion/code')
   @UseGuards(LoginRateLimitGuard)
+  @FormPage('console/code.njk', { pageTitle: 'Code de connexion' }, CODE_FIELD)
   async submitCode(@Body() form: CodeForm, @Req() req: Request, @Res() res: Response) {
-    await renderFormError(res, 'console/code.njk', { pageTitle: 'Code de connexion' }, async () =>
-      res.redirect(303, await this.login.code(req, digits(form.code))),
-    );
+    res.redirect(303, await this.login.code(req, digits(form.code)));
   }
 
   @Get('connexion/enrolement')
@@ -65,21 +66,11 @@ export class LoginController {
 
   @Post('connexion/enrolement')
   @UseGuards(LoginRateLimitGuard)
+  @FormPage('console/enrolment.njk', 'enrolmentPage', CODE_FIELD)
   async submitEnrolment(@Body() form: EnrolmentForm, @Req() req: Request, @Res() res: Response) {
     const aide = await this.login.pendingAide(req);
-    await renderFormError(
-      res,
-      'console/enrolment.njk',
-      async () => ({
-        pageTitle: 'Nouvelle double authentification',
-        enrolment: await this.enrolments.issue(aide.id, aide.email),
-      }),
-      async () =>
-        res.redirect(
-          303,
-          await this.login.enrol(req, this.enrolments.open(form.enrolment, aide.id), digits(form.code)),
-        ),
-    );
+    const secret = this.enrolments.open(form.enrolment, aide.id);
+    res.redirect(303, await this.login.enrol(req, secret, digits(form.code)));
   }
 
   @Get('connexion/confirmation')
@@ -90,10 +81,9 @@ export class LoginController {
 
   @Post('connexion/confirmation')
   @UseGuards(LoginRateLimitGuard)
+  @FormPage('console/step-up.njk', { pageTitle: 'Confirmez avec votre code' }, CODE_FIELD)
   async submitStepUp(@Body() form: CodeForm, @Req() req: Request, @Res() res: Response) {
-    await renderFormError(res, 'console/step-up.njk', { pageTitle: 'Confirmez avec votre code' }, async () =>
-      res.redirect(303, await this.login.stepUp(req, digits(form.code))),
-    );
+    res.redirect(303, await this.login.stepUp(req, digits(form.code)));
   }
 
   @Get('structure')
@@ -109,6 +99,7 @@ export class LoginController {
   }
 
   @Post('structure')
+  @FormPage('console/structure-choice.njk', 'structurePage')
   async chooseStructure(@Body() form: StructureChoiceForm, @Req() req: Request, @Res() res: Response) {
     res.redirect(303, await this.login.chooseStructure(req, form.structureId));
   }

@@ -11,7 +11,8 @@ import { AuditActorType } from '@relais/audit';
 import { Console, Member, type MemberContext } from '@relais/auth';
 import { frenchDateTime } from '@relais/dates';
 import { DomainException, ErrorCode } from '@relais/exceptions';
-import type { Response } from 'express';
+import { FormPage } from '@relais/web';
+import type { Request, Response } from 'express';
 
 import { FormDto, InviteAideForm } from './dto/forms.dto.js';
 
@@ -46,21 +47,32 @@ export class SupervisorController {
     };
   }
 
+  /** The team page again, for a form sent with a mistake (FormPage). */
+  teamPage(req: Request & { member: MemberContext }) {
+    return this.team(req.member);
+  }
+
   @Post('invitation')
   @Console({ roles: [MembershipRole.Supervisor], stepUp: true })
-  @Render('console/invitation-sent.njk')
-  async invite(@Member() member: MemberContext, @Body() form: InviteAideForm) {
+  @FormPage('console/team.njk', 'teamPage')
+  async invite(@Member() member: MemberContext, @Body() form: InviteAideForm, @Res() res: Response) {
     const invited = await this.invitations.invite(
       { structureId: member.structureId, email: form.email, role: form.role },
       { type: AuditActorType.Aide, id: member.aideId },
     );
     const expiresAt = invited.expiresAt && frenchDateTime(invited.expiresAt);
     const pageTitle = invited.link ? 'Invitation créée' : 'Personne ajoutée';
-    return { pageTitle, email: normalizeEmail(form.email), link: invited.link, expiresAt };
+    res.render('console/invitation-sent.njk', {
+      pageTitle,
+      email: normalizeEmail(form.email),
+      link: invited.link,
+      expiresAt,
+    });
   }
 
   @Post(':aideId/:action')
   @Console({ roles: [MembershipRole.Supervisor], stepUp: true })
+  @FormPage('console/team.njk', 'teamPage')
   async act(
     @Member() member: MemberContext,
     @Param('aideId', ParseUUIDPipe) aideId: string,

@@ -4,6 +4,7 @@ import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import { FRANCECONNECT_CALLBACK_PATH, FranceConnectClient } from '@relais/france-connect';
 import { AttestationsService, ConsentChannel, ConsentService, MandateRequests } from '@relais/mandates';
+import { FormPage } from '@relais/web';
 import type { Request, Response } from 'express';
 
 import { CONSENT_PATHS, type ConsentJourney } from './consent-journey.js';
@@ -72,6 +73,7 @@ export class ConsentController {
 
   @Post('consentement')
   @HttpCode(200)
+  @FormPage('mandates/consent.njk', 'consentPage')
   async decide(@Body() form: ConsentForm, @Req() req: Request, @Res() res: Response) {
     const journey = this.identifiedJourney(req);
     if (form.decision === 'refuser') {

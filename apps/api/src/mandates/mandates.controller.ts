@@ -16,6 +16,7 @@ import {
   RevocationService,
 } from '@relais/mandates';
 import { PROCEDURE_AREA_LABELS, Structure } from '@relais/structures';
+import { FormPage } from '@relais/web';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 
@@ -85,9 +86,16 @@ export class MandatesController {
     };
   }
 
+  /** The creation form again, for a form sent with a mistake (FormPage). */
+  newMandatePage(req: Request & { member: MemberContext }) {
+    const renews = (req.body as { renews?: unknown } | undefined)?.renews;
+    return this.newMandate(req.member, typeof renews === 'string' ? renews : undefined);
+  }
+
   @Post()
   @HttpCode(200)
   @Console({ stepUp: true })
+  @FormPage('mandates/new.njk', 'newMandatePage')
   async create(
     @Member() member: MemberContext,
     @Body() form: NewMandateForm,
@@ -149,8 +157,14 @@ export class MandatesController {
     };
   }
 
+  /** The mandate's page again, for a revocation sent with a mistake (FormPage). */
+  detailPage(req: Request & { member: MemberContext }) {
+    return this.detail(req.member, String(req.params.id));
+  }
+
   @Post(':id/revocation')
   @Console({ stepUp: true })
+  @FormPage('mandates/detail.njk', 'detailPage')
   async revoke(
     @Member() member: MemberContext,
     @Param('id', ParseUUIDPipe) id: string,

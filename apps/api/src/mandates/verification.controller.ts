@@ -7,13 +7,17 @@ import {
   Post,
   Query,
   Render,
+  Res,
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AttestationsService, MANDATE_STATE_LABELS, type AttestationCheck } from '@relais/mandates';
+import { ValidationFailedException } from '@relais/exceptions';
 import { KeyStore } from '@relais/signing';
+import { FormPage } from '@relais/web';
+import type { Response } from 'express';
 
 /** Attestations are small; anything bigger is not one of ours. */
 const MAX_ATTESTATION_BYTES = 2 * 1024 * 1024;
@@ -46,11 +50,15 @@ export class VerificationController {
 
   @Post('verify')
   @HttpCode(200)
+  @FormPage('mandates/verify.njk', { pageTitle: 'Vérifier une attestation' })
   @UseInterceptors(FileInterceptor('attestation', { limits: { fileSize: MAX_ATTESTATION_BYTES, files: 1 } }))
-  @Render('mandates/verify.njk')
-  async byFile(@UploadedFile() file?: { buffer: Buffer }) {
-    if (!file) return { pageTitle: 'Vérifier une attestation', missingFile: true };
-    return this.result(await this.attestations.checkFile(file.buffer));
+  async byFile(@Res() res: Response, @UploadedFile() file?: { buffer: Buffer }) {
+    if (!file) {
+      throw new ValidationFailedException([
+        { field: 'attestation', problems: ['Choisissez le fichier de l’attestation.'] },
+      ]);
+    }
+    res.render('mandates/verify.njk', this.result(await this.attestations.checkFile(file.buffer)));
   }
 
   /** The public keys of attestation seals (JWK Set), for offline verification. */

@@ -5,7 +5,8 @@ import { Console, Member } from '@relais/auth';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import { PublicServicesService } from '@relais/public-services';
 import { PROCEDURE_AREA_LABELS, PROCEDURE_AREAS } from '@relais/structures';
-import type { Response } from 'express';
+import { FormPage } from '@relais/web';
+import type { Request, Response } from 'express';
 
 import { FormDto } from '../console/dto/forms.dto.js';
 import { PublicServiceAreasForm } from './dto/operator-forms.dto.js';
@@ -29,8 +30,14 @@ export class PublicServicesController {
     };
   }
 
+  /** The list again after a mistake, the message on the form of the service that was sent. */
+  async servicesPage(req: Request) {
+    return { ...(await this.list()), failedClientId: req.params.clientId };
+  }
+
   @Post(':clientId/demarches')
   @Console({ operator: true, stepUp: true })
+  @FormPage('operator/public-services.njk', 'servicesPage')
   async setAreas(
     @Member() operator: { id: string },
     @Param('clientId') clientId: string,
@@ -43,6 +50,7 @@ export class PublicServicesController {
 
   @Post(':clientId/:action')
   @Console({ operator: true, stepUp: true })
+  @FormPage('operator/public-services.njk', 'servicesPage')
   async toggle(
     @Member() operator: { id: string },
     @Param('clientId') clientId: string,

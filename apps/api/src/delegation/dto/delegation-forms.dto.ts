@@ -6,8 +6,8 @@ import { FormDto } from '../../console/dto/forms.dto.js';
 
 export class DelegationSearchQuery {
   @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @IsString({ message: 'Saisissez un nom.' })
+  @MaxLength(100, { message: 'Le nom comporte au plus 100 caractères.' })
   nom?: string;
 
   /** From an <input type="date">: YYYY-MM-DD (a day that exists), or empty. */
@@ -18,7 +18,7 @@ export class DelegationSearchQuery {
 }
 
 export class DelegationChoiceForm extends FormDto {
-  @IsUUID()
+  @IsUUID('all', { message: 'Choisissez une personne de la liste.' })
   citoyen: string;
 
   @IsIn(PROCEDURE_AREAS, { message: 'Choisissez une démarche.' })

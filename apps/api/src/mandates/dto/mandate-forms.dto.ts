@@ -23,9 +23,9 @@ const asList = ({ value }: { value: unknown }) => (value === undefined ? [] : Ar
 
 export class NewMandateForm extends FormDto {
   @Transform(asList)
-  @IsArray()
+  @IsArray({ message: 'Choisissez au moins une démarche.' })
   @ArrayMinSize(1, { message: 'Choisissez au moins une démarche.' })
-  @ArrayMaxSize(PROCEDURE_AREAS.length)
+  @ArrayMaxSize(PROCEDURE_AREAS.length, { message: 'Choisissez des démarches de la liste.' })
   @IsIn(PROCEDURE_AREAS, { each: true, message: 'Choisissez des démarches de la liste.' })
   areas: ProcedureArea[];
 
@@ -36,46 +36,50 @@ export class NewMandateForm extends FormDto {
   channel: ConsentChannel;
 
   @IsOptional()
-  @IsUUID()
+  @IsUUID('all', { message: 'Le mandat à renouveler est introuvable : repartez de sa fiche.' })
   renews?: string;
 }
 
+const PAGE_MESSAGE = 'Cette page de la liste n’existe pas.';
+
 export class MandateListQuery {
   @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @IsString({ message: 'Saisissez un nom.' })
+  @MaxLength(100, { message: 'Le nom comporte au plus 100 caractères.' })
   nom?: string;
 
   @IsOptional()
-  @IsIn([...Object.values(MandateState), ''])
+  @IsIn([...Object.values(MandateState), ''], { message: 'Choisissez un état de la liste.' })
   etat?: MandateState | '';
 
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(10_000)
+  @IsInt({ message: PAGE_MESSAGE })
+  @Min(1, { message: PAGE_MESSAGE })
+  @Max(10_000, { message: PAGE_MESSAGE })
   page?: number;
 }
 
 export class RevocationForm extends FormDto {
   @IsOptional()
-  @IsIn(PROCEDURE_AREAS)
+  @IsIn(PROCEDURE_AREAS, { message: 'Choisissez une démarche du mandat.' })
   area?: ProcedureArea;
 
   @Equals('oui', { message: 'Cochez la case pour confirmer que la personne est présente et demande l’arrêt.' })
   citizenPresent: string;
 }
 
+const TEXT_EXPIRED = 'La page a expiré : rechargez-la, relisez le texte puis répondez.';
+
 export class ConsentForm extends FormDto {
-  @IsIn(['accepter', 'refuser'])
+  @IsIn(['accepter', 'refuser'], { message: 'Répondez oui ou non.' })
   decision: 'accepter' | 'refuser';
 
-  @IsString()
-  @MaxLength(50)
+  @IsString({ message: TEXT_EXPIRED })
+  @MaxLength(50, { message: TEXT_EXPIRED })
   version: string;
 
-  @IsString()
-  @MaxLength(100)
+  @IsString({ message: TEXT_EXPIRED })
+  @MaxLength(100, { message: TEXT_EXPIRED })
   digest: string;
 }
