@@ -24,6 +24,7 @@ import { DelegationController } from './delegation/delegation.controller.js';
 import { HomeController } from './home/home.controller.js';
 import { PublicServicesController } from './operator/public-services.controller.js';
 import { ConsentController } from './mandates/consent.controller.js';
+import { MandateCreationController } from './mandates/mandate-creation.controller.js';
 import { MandatesController } from './mandates/mandates.controller.js';
 import { VerificationController } from './mandates/verification.controller.js';
 import { PlacesController } from './places/places.controller.js';
@@ -52,6 +53,7 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     InvitationController,
     SpaceController,
     SupervisorController,
+    MandateCreationController,
     MandatesController,
     ConsentController,
     VerificationController,

@@ -1,6 +1,8 @@
 import 'express-session';
 
+import { DomainException, ErrorCode } from '@relais/exceptions';
 import type { FranceConnectTransaction } from '@relais/france-connect';
+import type { Request } from 'express';
 
 /**
  * The citizen's way through identification and consent, kept in the server-side session: the
@@ -29,3 +31,17 @@ export const CONSENT_PATHS = {
   page: '/consentement',
   attestation: '/consentement/attestation.pdf',
 } as const;
+
+/** The journey under way (not yet decided), or 400 `consent_not_started`. */
+export function currentJourney(req: Request): ConsentJourney {
+  const journey = req.session.consent;
+  if (!journey || journey.decision) throw new DomainException(ErrorCode.ConsentNotStarted);
+  return journey;
+}
+
+/** The journey once FranceConnect identified the citizen, or 400 `consent_not_started`. */
+export function identifiedJourney(req: Request): ConsentJourney & { citizenId: string } {
+  const journey = currentJourney(req);
+  if (!journey.citizenId || !journey.identification) throw new DomainException(ErrorCode.ConsentNotStarted);
+  return journey as ConsentJourney & { citizenId: string };
+}

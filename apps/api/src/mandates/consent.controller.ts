@@ -7,7 +7,7 @@ import { AttestationsService, ConsentChannel, ConsentService, MandateRequests } 
 import { FormPage } from '@relais/web';
 import type { Request, Response } from 'express';
 
-import { CONSENT_PATHS, type ConsentJourney } from './consent-journey.js';
+import { CONSENT_PATHS, currentJourney, identifiedJourney } from './consent-journey.js';
 import { ConsentForm } from './dto/mandate-forms.dto.js';
 import { sendPdf } from './send-pdf.js';
 
@@ -37,7 +37,7 @@ export class ConsentController {
 
   @Get('consentement/franceconnect')
   async startFranceConnect(@Req() req: Request, @Res() res: Response) {
-    const journey = this.journey(req);
+    const journey = currentJourney(req);
     const { url, transaction } = await this.franceConnect.authorizationRequest();
     req.session.consent = { mandateId: journey.mandateId, franceConnect: transaction };
     res.redirect(303, url.href);
@@ -45,7 +45,7 @@ export class ConsentController {
 
   @Get(FRANCECONNECT_CALLBACK_PATH.slice(1))
   async callback(@Req() req: Request, @Res() res: Response) {
-    const journey = this.journey(req);
+    const journey = currentJourney(req);
     const transaction = journey.franceConnect;
     if (!transaction) throw new DomainException(ErrorCode.ConsentNotStarted);
     // One callback per authorization request, whatever happens next.
@@ -67,7 +67,7 @@ export class ConsentController {
   @Get('consentement')
   @Render('mandates/consent.njk')
   async consentPage(@Req() req: Request) {
-    const journey = this.identifiedJourney(req);
+    const journey = identifiedJourney(req);
     return this.consentLocals(await this.consents.page(journey.mandateId, journey.citizenId));
   }
 
@@ -75,7 +75,7 @@ export class ConsentController {
   @HttpCode(200)
   @FormPage('mandates/consent.njk', 'consentPage')
   async decide(@Body() form: ConsentForm, @Req() req: Request, @Res() res: Response) {
-    const journey = this.identifiedJourney(req);
+    const journey = identifiedJourney(req);
     if (form.decision === 'refuser') {
       const mandate = await this.consents.refuse(journey.mandateId, journey.citizenId);
       req.session.consent = { mandateId: mandate.id, decision: 'refused' };
@@ -122,18 +122,6 @@ export class ConsentController {
     if (!found) throw new DomainException(ErrorCode.NotFound);
     await this.attestations.recordDownload(found.attestation, {});
     sendPdf(res, found.pdf, `attestation-mandat-${found.attestation.code}.pdf`);
-  }
-
-  private journey(req: Request): ConsentJourney {
-    const journey = req.session.consent;
-    if (!journey || journey.decision) throw new DomainException(ErrorCode.ConsentNotStarted);
-    return journey;
-  }
-
-  private identifiedJourney(req: Request): ConsentJourney & { citizenId: string } {
-    const journey = this.journey(req);
-    if (!journey.citizenId || !journey.identification) throw new DomainException(ErrorCode.ConsentNotStarted);
-    return journey as ConsentJourney & { citizenId: string };
   }
 
   private consentLocals(page: Awaited<ReturnType<ConsentService['page']>>) {
