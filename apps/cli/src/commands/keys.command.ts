@@ -1,6 +1,7 @@
 import { KeyStore, type SigningKey } from '@relais/signing';
 
 import type { CommandRegistration } from '../cli-context.js';
+import { textTable } from '../text-table.js';
 
 export const keysCommands: CommandRegistration = (program, context) => {
   program
@@ -38,11 +39,5 @@ function table(keys: SigningKey[]): string {
     key.createdAt.toISOString(),
     key.retiredAt?.toISOString() ?? '',
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column]))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+  return textTable(header, rows);
 }

@@ -4,6 +4,7 @@ import { parseProcedureAreas, PROCEDURE_AREAS } from '@relais/structures';
 import type { Command } from 'commander';
 
 import type { CommandRegistration } from '../cli-context.js';
+import { textTable } from '../text-table.js';
 
 interface RegisterOptions {
   name: string;
@@ -106,11 +107,5 @@ function table(publicServices: PublicService[]): string {
     s.active ? 'oui' : 'non',
     s.redirectUris.join(' '),
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column]))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+  return textTable(header, rows);
 }

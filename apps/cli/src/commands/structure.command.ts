@@ -8,6 +8,7 @@ import {
 } from '@relais/structures';
 
 import type { CommandRegistration } from '../cli-context.js';
+import { textTable } from '../text-table.js';
 
 interface CreateOptions {
   siret: string;
@@ -51,11 +52,5 @@ export const structureCommands: CommandRegistration = (program, context) => {
 function table(structures: Structure[]): string {
   const header = ['SIRET', 'Nom', 'Type', 'Démarches', 'Active'];
   const rows = structures.map((s) => [s.siret, s.name, s.type, s.areas.join(','), s.active ? 'oui' : 'non']);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column]))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+  return textTable(header, rows);
 }
