@@ -29,6 +29,8 @@ const aliases = [
   'attestations',
   'public-services',
   'delegation',
+  'audit-checkpoints',
+  'retention',
 ];
 
 export default {

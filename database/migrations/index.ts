@@ -2,6 +2,7 @@ import { AuditJournal1764000000000 } from './1764000000000-audit-journal.js';
 import { Delegation1764800000000 } from './1764800000000-delegation.js';
 import { Operators1764900000000 } from './1764900000000-operators.js';
 import { Mandates1764600000000 } from './1764600000000-mandates.js';
+import { AuditCheckpoints1765100000000 } from './1765100000000-audit-checkpoints.js';
 import { PublicServices1764700000000 } from './1764700000000-public-services.js';
 import { SigningKeys1764500000000 } from './1764500000000-signing-keys.js';
 import { Structures1764100000000 } from './1764100000000-structures.js';
@@ -21,4 +22,5 @@ export const migrations = [
   PublicServices1764700000000,
   Delegation1764800000000,
   Operators1764900000000,
+  AuditCheckpoints1765100000000,
 ];

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuditModule } from '@relais/audit';
+import { AuditCheckpointsModule } from '@relais/audit-checkpoints';
 import { AuthModule } from '@relais/auth';
 import { RelaisConfigModule } from '@relais/config';
 import { DatabaseModule } from '@relais/database';
@@ -12,6 +13,7 @@ import { LoggerModule } from '@relais/logger';
 import { MandatesModule } from '@relais/mandates';
 import { QueueModule } from '@relais/queue';
 
+import { CheckpointsController } from './audit/checkpoints.controller.js';
 import { InvitationController } from './console/invitation.controller.js';
 import { LoginController } from './console/login.controller.js';
 import { SpaceController } from './console/space.controller.js';
@@ -35,6 +37,7 @@ import { VerificationController } from './mandates/verification.controller.js';
     FranceConnectModule,
     MandatesModule,
     DelegationModule,
+    AuditCheckpointsModule,
   ],
   controllers: [
     HomeController,
@@ -47,6 +50,7 @@ import { VerificationController } from './mandates/verification.controller.js';
     VerificationController,
     DelegationController,
     PublicServicesController,
+    CheckpointsController,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

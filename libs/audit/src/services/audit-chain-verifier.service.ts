@@ -4,7 +4,21 @@ import { DataSource } from 'typeorm';
 import { entryHash, GENESIS_HASH, OCCURRED_AT_ISO } from './entry-hash.js';
 
 export type ChainBreak =
-  { seq: string; reason: 'gap'; expectedSeq: string } | { seq: string; reason: 'prev_hash_mismatch' | 'hash_mismatch' };
+  | { seq: string; reason: 'gap'; expectedSeq: string }
+  | { seq: string; reason: 'prev_hash_mismatch' | 'hash_mismatch' }
+  /**
+   * The entry at a signed checkpoint's seq (`anchorSeq`) has another hash though the chain links:
+   * it was rewritten from some entry between `seq` (after the last matching checkpoint) and there.
+   */
+  | { seq: string; reason: 'anchor_mismatch'; anchorSeq: string }
+  /** The journal ends before a signed checkpoint: entries from `seq` to `anchorSeq` were removed. */
+  | { seq: string; reason: 'missing'; anchorSeq: string };
+
+/** A (seq, hash) pair known from elsewhere, e.g. a signed checkpoint, that the journal must hold. */
+export interface ChainAnchor {
+  seq: string;
+  hash: string;
+}
 
 /** An audit_journal row as PostgreSQL returns it. */
 interface JournalRow {
@@ -42,8 +56,14 @@ export class AuditChainVerifier {
     return count;
   }
 
-  async verify(onProgress?: (checked: number) => void): Promise<ChainVerification> {
+  /** With anchors, the entry at each anchor's seq must have its hash, and the journal must reach the last one. */
+  async verify(
+    onProgress?: (checked: number) => void,
+    anchors: readonly ChainAnchor[] = [],
+  ): Promise<ChainVerification> {
+    const anchored = new Map(anchors.map((anchor) => [anchor.seq, anchor.hash]));
     let expectedSeq = 1n;
+    let lastAnchor = 0n;
     let prevHash = GENESIS_HASH;
     let checked = 0;
     const [{ max }] = await this.dataSource.query('SELECT coalesce(max(seq), 0)::text AS max FROM audit_journal');
@@ -61,11 +81,12 @@ export class AuditChainVerifier {
       const rows = await next;
       next = fetchPage(from + PAGE);
       for (const row of rows) {
-        const broken = this.check(row, expectedSeq, prevHash);
+        const broken = this.check(row, expectedSeq, prevHash) ?? this.checkAnchor(row, anchored, lastAnchor);
         if (broken) {
           next.catch(() => undefined);
           return { ok: false, checked, lastSeq: row.seq, lastHash: prevHash, firstBroken: broken };
         }
+        if (anchored.has(row.seq)) lastAnchor = expectedSeq;
         prevHash = row.hash;
         expectedSeq += 1n;
         checked += 1;
@@ -74,7 +95,18 @@ export class AuditChainVerifier {
     }
     await next;
     const lastSeq = checked === 0 ? null : (expectedSeq - 1n).toString();
+    const beyond = anchors.reduce((max, anchor) => (BigInt(anchor.seq) > max ? BigInt(anchor.seq) : max), 0n);
+    if (beyond >= expectedSeq) {
+      const firstBroken: ChainBreak = { seq: expectedSeq.toString(), reason: 'missing', anchorSeq: beyond.toString() };
+      return { ok: false, checked, lastSeq, lastHash: prevHash, firstBroken };
+    }
     return { ok: true, checked, lastSeq, lastHash: prevHash, firstBroken: null };
+  }
+
+  private checkAnchor(row: JournalRow, anchored: ReadonlyMap<string, string>, lastAnchor: bigint): ChainBreak | null {
+    const hash = anchored.get(row.seq);
+    if (hash === undefined || hash === row.hash) return null;
+    return { seq: (lastAnchor + 1n).toString(), reason: 'anchor_mismatch', anchorSeq: row.seq };
   }
 
   private check(row: JournalRow, expectedSeq: bigint, prevHash: string): ChainBreak | null {
