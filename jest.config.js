@@ -33,6 +33,8 @@ const aliases = [
   'places',
   'tokens',
   'dates',
+  'audit-checkpoints',
+  'retention',
 ];
 
 export default {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 import { Aide, Invitation, Membership, Notification } from '@relais/aides';
 import { AuditJournalEntry, AuditOutboxEntry } from '@relais/audit';
+import { AuditCheckpoint } from '@relais/audit-checkpoints';
 import { connectionOptions } from '@relais/database';
 import { Delegation, OidcSigningKey } from '@relais/delegation';
 import { Attestation, Citizen, Mandate, MandateProcedure } from '@relais/mandates';
@@ -17,6 +18,7 @@ import { migrations } from './migrations/index.js';
 export const entities = [
   AuditOutboxEntry,
   AuditJournalEntry,
+  AuditCheckpoint,
   Structure,
   Aide,
   Membership,

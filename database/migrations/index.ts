@@ -3,6 +3,7 @@ import { Delegation1764800000000 } from './1764800000000-delegation.js';
 import { Operators1764900000000 } from './1764900000000-operators.js';
 import { ConsentFacts1765000000000 } from './1765000000000-consent-facts.js';
 import { Mandates1764600000000 } from './1764600000000-mandates.js';
+import { AuditCheckpoints1765100000000 } from './1765100000000-audit-checkpoints.js';
 import { PublicServices1764700000000 } from './1764700000000-public-services.js';
 import { SigningKeys1764500000000 } from './1764500000000-signing-keys.js';
 import { Structures1764100000000 } from './1764100000000-structures.js';
@@ -25,6 +26,7 @@ export const migrations = [
   Delegation1764800000000,
   Operators1764900000000,
   ConsentFacts1765000000000,
+  AuditCheckpoints1765100000000,
   StructureDepartment1765400000000,
   MediationPlaces1765410000000,
 ];

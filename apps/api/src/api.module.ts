@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AidesModule } from '@relais/aides';
 import { AuditModule } from '@relais/audit';
+import { AuditCheckpointsModule } from '@relais/audit-checkpoints';
 import { AuthModule } from '@relais/auth';
 import { RelaisConfigModule } from '@relais/config';
 import { DatabaseModule } from '@relais/database';
@@ -16,6 +17,7 @@ import { PublicServicesModule } from '@relais/public-services';
 import { QueueModule } from '@relais/queue';
 import { StatisticsModule } from '@relais/statistics';
 
+import { CheckpointsController } from './audit/checkpoints.controller.js';
 import { InvitationController } from './console/invitation.controller.js';
 import { LoginController } from './console/login.controller.js';
 import { SpaceController } from './console/space.controller.js';
@@ -46,6 +48,7 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     DelegationModule,
     StatisticsModule,
     PlacesModule,
+    AuditCheckpointsModule,
   ],
   controllers: [
     HomeController,
@@ -61,6 +64,7 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     PublicServicesController,
     StatisticsController,
     PlacesController,
+    CheckpointsController,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
 })

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AidesModule } from '@relais/aides';
 import { AuditModule } from '@relais/audit';
+import { AuditCheckpointsModule } from '@relais/audit-checkpoints';
 import { RelaisConfigModule } from '@relais/config';
 import { DatabaseModule } from '@relais/database';
 import { MandatesModule } from '@relais/mandates';
@@ -15,6 +16,7 @@ import { StructuresModule } from '@relais/structures';
     RelaisConfigModule,
     DatabaseModule,
     AuditModule,
+    AuditCheckpointsModule,
     StructuresModule,
     AidesModule,
     SigningModule,

@@ -1,11 +1,13 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
-import { AidesJob, AuditJob, DelegationsJob, NotificationsJob, QueueName } from '@relais/queue';
+import { AidesJob, AuditJob, DelegationsJob, NotificationsJob, QueueName, RetentionJob } from '@relais/queue';
 import type { Queue } from 'bullmq';
 
 /** Every day at 03:00 (the worker's time zone). */
 export const DORMANCY_SCHEDULE = { pattern: '0 3 * * *' };
+/** Every day at 04:00 (the worker's time zone). */
+export const RETENTION_SCHEDULE = { pattern: '0 4 * * *' };
 /** Pending emails are sent every minute. */
 export const NOTIFICATIONS_SCHEDULE = { every: 60_000 };
 /** What expired mandates opened at public services is ended every minute. */
@@ -19,6 +21,7 @@ export class JobSchedules implements OnApplicationBootstrap {
     @InjectQueue(QueueName.Aides) private readonly aidesQueue: Queue,
     @InjectQueue(QueueName.Notifications) private readonly notificationsQueue: Queue,
     @InjectQueue(QueueName.Delegations) private readonly delegationsQueue: Queue,
+    @InjectQueue(QueueName.Retention) private readonly retentionQueue: Queue,
     @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
   ) {}
 
@@ -38,6 +41,10 @@ export class JobSchedules implements OnApplicationBootstrap {
     await this.delegationsQueue.upsertJobScheduler('delegations-end-unusable', DELEGATIONS_SCHEDULE, {
       name: DelegationsJob.EndUnusable,
       opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
+    });
+    // Idempotent (removed citizens are skipped), so the queue's default retries are safe.
+    await this.retentionQueue.upsertJobScheduler('retention-personal-data', RETENTION_SCHEDULE, {
+      name: RetentionJob.RemovePersonalData,
     });
   }
 }

@@ -1,22 +1,42 @@
 import { Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AidesModule } from '@relais/aides';
 import { AuditModule } from '@relais/audit';
+import { AuditCheckpointsModule } from '@relais/audit-checkpoints';
 import { RelaisConfigModule } from '@relais/config';
 import { DatabaseModule } from '@relais/database';
 import { DelegationModule } from '@relais/delegation';
 import { LoggerModule } from '@relais/logger';
 import { QueueModule } from '@relais/queue';
+import { RetentionModule } from '@relais/retention';
 
 import { AidesProcessor } from './processors/aides.processor.js';
 import { AuditProcessor } from './processors/audit.processor.js';
 import { DelegationsProcessor } from './processors/delegations.processor.js';
 import { NotificationsProcessor } from './processors/notifications.processor.js';
+import { RetentionProcessor } from './processors/retention.processor.js';
 import { JobSchedules } from './job-schedules.js';
 
 /** The worker: same libraries as the api, BullMQ processors instead of HTTP. */
 @Module({
-  imports: [RelaisConfigModule, LoggerModule, DatabaseModule, QueueModule, AuditModule, AidesModule, DelegationModule],
-  providers: [AuditProcessor, AidesProcessor, NotificationsProcessor, DelegationsProcessor, JobSchedules],
+  imports: [
+    RelaisConfigModule,
+    LoggerModule,
+    DatabaseModule,
+    QueueModule,
+    AuditModule,
+    AidesModule,
+    DelegationModule,
+    AuditCheckpointsModule,
+    RetentionModule,
+  ],
+  providers: [
+    AuditProcessor,
+    AidesProcessor,
+    NotificationsProcessor,
+    DelegationsProcessor,
+    RetentionProcessor,
+    JobSchedules,
+  ],
 })
 export class WorkerModule implements OnApplicationShutdown {
   /** Runs after every BullMQ worker closed: the job in progress finished, no new one was taken. */

@@ -1,9 +1,8 @@
-import { createTestEnvironment, type TestEnvironment } from '@relais/testing';
+import { type AuditApp, auditApp, createTestEnvironment, type TestEnvironment } from '@relais/testing';
 
 import { AuditAction, AuditActorType } from '../src/enums/audit-action.enum.js';
 import { AuditOutsideTransactionError } from '../src/exceptions/audit-outside-transaction.error.js';
 import { GENESIS_HASH } from '../src/services/entry-hash.js';
-import { type AuditApp, auditApp } from './audit-harness.js';
 
 describe('Audit outbox and sealed journal', () => {
   let env: TestEnvironment;

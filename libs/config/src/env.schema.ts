@@ -70,6 +70,31 @@ export const envSchema = z.object({
     .max(50_000)
     .default(5000)
     .describe('How many audit events one sealing transaction takes at most.'),
+  AUDIT_CHECKPOINT_EVERY_ENTRIES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000_000)
+    .default(10_000)
+    .describe('The worker signs a journal checkpoint every this many sealed entries (one at each multiple of it).'),
+  AUDIT_CHECKPOINT_EVERY_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_080)
+    .default(60)
+    .describe(
+      'The worker also signs a checkpoint of the last sealed entry when the newest checkpoint is older than this, if entries were sealed since.',
+    ),
+  RETENTION_YEARS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30)
+    .default(6)
+    .describe(
+      "Years a mandate is kept after it ended (expired, revoked or refused); then a daily job removes the citizen's personal data once none of their mandates is younger. The journal stays, pseudonymous.",
+    ),
   SECRETS_KEY: z
     .string()
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes encoded in base64')

@@ -4,10 +4,12 @@ export enum QueueName {
   Aides = 'aides',
   Notifications = 'notifications',
   Delegations = 'delegations',
+  Retention = 'retention',
 }
 
 /** Job names of the audit queue. */
 export enum AuditJob {
+  /** Seals the outbox into the journal, then signs the checkpoints due. */
   Seal = 'seal',
 }
 
@@ -27,4 +29,10 @@ export enum NotificationsJob {
 export enum DelegationsJob {
   /** Ends what expired (or otherwise unusable) mandates opened at public services (every minute). */
   EndUnusable = 'end-unusable-delegations',
+}
+
+/** Job names of the retention queue. */
+export enum RetentionJob {
+  /** Removes the personal data of citizens whose mandates all ended RETENTION_YEARS ago (daily). */
+  RemovePersonalData = 'remove-personal-data',
 }

@@ -8,3 +8,4 @@ export * from './identity-sandbox.js';
 export * from './free-port.js';
 export * from './activity.js';
 export * from './pdf-text.js';
+export * from './audit-harness.js';

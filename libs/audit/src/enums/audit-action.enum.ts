@@ -36,6 +36,8 @@ export enum AuditAction {
   MandateRevoked = 'mandate.revoked',
   AttestationIssued = 'attestation.issued',
   AttestationDownloaded = 'attestation.downloaded',
+  /** Retention: a citizen's personal data removed, every mandate of theirs ended long enough ago. */
+  CitizenPersonalDataRemoved = 'citizen.personal_data_removed',
   OperatorGranted = 'operator.granted',
   OperatorRevoked = 'operator.revoked',
   // Delegated login (Relais as OpenID provider)

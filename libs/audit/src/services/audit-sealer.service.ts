@@ -45,6 +45,13 @@ export class AuditSealer {
     return total;
   }
 
+  /** Seconds the oldest event still in the outbox has waited to be sealed; 0 when none waits. For metrics. */
+  async sealingLagSeconds(now = new Date()): Promise<number> {
+    // The lowest id is the oldest waiting event, found through the primary key.
+    const [oldest] = await this.dataSource.query('SELECT occurred_at FROM audit_outbox ORDER BY id LIMIT 1');
+    return oldest ? Math.max(0, (now.getTime() - new Date(oldest.occurred_at).getTime()) / 1000) : 0;
+  }
+
   /** Seals one batch; null when another sealer holds the lock. */
   async sealBatch(limit: number): Promise<number | null> {
     return this.dataSource.transaction(async (manager) => {

@@ -1,6 +1,6 @@
 import { canonicalize } from 'json-canonicalize';
 
-import { canonicalEntry, type ChainedEntry, entryHash, GENESIS_HASH } from './entry-hash.js';
+import { canonicalEntry, canonicalJson, type ChainedEntry, entryHash, GENESIS_HASH } from './entry-hash.js';
 
 const entry = (overrides: Partial<ChainedEntry> = {}): ChainedEntry => ({
   seq: '42',
@@ -48,5 +48,16 @@ describe('canonicalEntry', () => {
     expect(entryHash(entry({ details: { areas: ['papers'] } }))).not.toBe(base);
     expect(entryHash(entry({ prevHash: 'f'.repeat(64) }))).not.toBe(base);
     expect(entryHash(entry())).toBe(base);
+  });
+});
+
+describe('canonicalJson', () => {
+  it.each([
+    ['keys in UTF-16 order', { b: 1, B: 2, a: 3, é: 4, '10': 5, '9': 6, '😀': 7, '\uffff': 8, '': 9 }],
+    ['numbers as ECMAScript writes them', { n: [-0, 1e-7, 0.1 + 0.2, 1e21, 123456789012345680000, -1.5] }],
+    ['nested arrays and objects', [{ z: [[], {}], a: { y: null, x: [true, false, 'a"b\\c\u0001\u2028'] } }]],
+    ['a bare string', 'texte libre'],
+  ])('writes the same text as json-canonicalize for %s', (_label, value) => {
+    expect(canonicalJson(JSON.parse(JSON.stringify(value)))).toBe(canonicalize(JSON.parse(JSON.stringify(value))));
   });
 });

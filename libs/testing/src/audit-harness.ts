@@ -3,11 +3,14 @@ import { RelaisConfigModule } from '@relais/config';
 import { DatabaseModule } from '@relais/database';
 import { DataSource } from 'typeorm';
 
-import { AuditModule } from '../src/audit.module.js';
-import { AuditAction, AuditActorType } from '../src/enums/audit-action.enum.js';
-import { AuditChainVerifier } from '../src/services/audit-chain-verifier.service.js';
-import { AuditRecorder } from '../src/services/audit-recorder.service.js';
-import { AuditSealer } from '../src/services/audit-sealer.service.js';
+import {
+  AuditAction,
+  AuditActorType,
+  AuditChainVerifier,
+  AuditModule,
+  AuditRecorder,
+  AuditSealer,
+} from '@relais/audit';
 
 /** The audit module on a real database, as a worker or the api would build it. */
 export async function auditApp() {
