@@ -8,6 +8,7 @@ import { Structures1764100000000 } from './1764100000000-structures.js';
 import { Aides1764200000000 } from './1764200000000-aides.js';
 import { Notifications1764300000000 } from './1764300000000-notifications.js';
 import { NotificationDelivery1764400000000 } from './1764400000000-notification-delivery.js';
+import { MandateExpiry1765200000000 } from './1765200000000-mandate-expiry.js';
 
 /** Every migration, in order. Listed explicitly so the same list works from dist/ and in tests. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   PublicServices1764700000000,
   Delegation1764800000000,
   Operators1764900000000,
+  MandateExpiry1765200000000,
 ];

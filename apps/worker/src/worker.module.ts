@@ -5,18 +5,38 @@ import { RelaisConfigModule } from '@relais/config';
 import { DatabaseModule } from '@relais/database';
 import { DelegationModule } from '@relais/delegation';
 import { LoggerModule } from '@relais/logger';
+import { MandatesModule } from '@relais/mandates';
 import { QueueModule } from '@relais/queue';
 
 import { AidesProcessor } from './processors/aides.processor.js';
 import { AuditProcessor } from './processors/audit.processor.js';
 import { DelegationsProcessor } from './processors/delegations.processor.js';
 import { NotificationsProcessor } from './processors/notifications.processor.js';
+import { MandatesProcessor } from './processors/mandates.processor.js';
+import { ExpirySchedules } from './expiry-schedules.js';
 import { JobSchedules } from './job-schedules.js';
 
 /** The worker: same libraries as the api, BullMQ processors instead of HTTP. */
 @Module({
-  imports: [RelaisConfigModule, LoggerModule, DatabaseModule, QueueModule, AuditModule, AidesModule, DelegationModule],
-  providers: [AuditProcessor, AidesProcessor, NotificationsProcessor, DelegationsProcessor, JobSchedules],
+  imports: [
+    RelaisConfigModule,
+    LoggerModule,
+    DatabaseModule,
+    QueueModule,
+    AuditModule,
+    AidesModule,
+    DelegationModule,
+    MandatesModule,
+  ],
+  providers: [
+    AuditProcessor,
+    AidesProcessor,
+    NotificationsProcessor,
+    DelegationsProcessor,
+    JobSchedules,
+    MandatesProcessor,
+    ExpirySchedules,
+  ],
 })
 export class WorkerModule implements OnApplicationShutdown {
   /** Runs after every BullMQ worker closed: the job in progress finished, no new one was taken. */

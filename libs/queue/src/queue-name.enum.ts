@@ -4,6 +4,7 @@ export enum QueueName {
   Aides = 'aides',
   Notifications = 'notifications',
   Delegations = 'delegations',
+  Mandates = 'mandates',
 }
 
 /** Job names of the audit queue. */
@@ -27,4 +28,14 @@ export enum NotificationsJob {
 export enum DelegationsJob {
   /** Ends what expired (or otherwise unusable) mandates opened at public services (every minute). */
   EndUnusable = 'end-unusable-delegations',
+}
+
+/** Job names of the mandates queue. */
+export enum MandatesJob {
+  /** Delayed to a mandate's end (job id `expire-<mandate id>`): expires every mandate due, in batches. */
+  Expire = 'expire-mandate',
+  /** The safety net (every EXPIRY_SWEEP_INTERVAL_MS): expires what is past its end, re-arms the next ends. */
+  ExpirySweep = 'expiry-sweep',
+  /** After a revocation: ends grants and tokens, queues the citizen's and supervisors' emails. */
+  PropagateRevocation = 'propagate-revocation',
 }

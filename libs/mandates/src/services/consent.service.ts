@@ -19,6 +19,7 @@ import { RevocationReason } from '../enums/revocation-reason.enum.js';
 import type { ConsentEvidence } from '../interfaces/consent-evidence.interface.js';
 import { citizenIdentityDigest, type MandateSealPayload } from '../mandate-seal.js';
 import { AttestationsService } from './attestations.service.js';
+import { ExpiryScheduler } from './expiry-scheduler.service.js';
 import { assertMayCreateMandates } from './mandate-requests.service.js';
 import { mandateUsability } from './mandate-usability.js';
 
@@ -52,6 +53,7 @@ export class ConsentService {
     private readonly audit: AuditRecorder,
     private readonly signer: Signer,
     private readonly attestations: AttestationsService,
+    private readonly expiry: ExpiryScheduler,
   ) {}
 
   /** The consent page for an identified citizen, with the current text as of `now`. */
@@ -78,6 +80,14 @@ export class ConsentService {
    * and the caller shows the page again.
    */
   async consent(decision: ConsentDecision): Promise<{ mandate: Mandate; attestation: Attestation } | 'text_changed'> {
+    const outcome = await this.consentInTransaction(decision);
+    if (outcome !== 'text_changed') await this.expiry.scheduleExpiry(outcome.mandate);
+    return outcome;
+  }
+
+  private async consentInTransaction(
+    decision: ConsentDecision,
+  ): Promise<{ mandate: Mandate; attestation: Attestation } | 'text_changed'> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT id FROM citizens WHERE id = $1 FOR UPDATE', [decision.citizenId]);
       const mandate = await this.pendingFor(manager, decision.mandateId, decision.citizenId, true);

@@ -65,7 +65,11 @@ export class MandateQueries {
         query.andWhere('m.status = :status', { status: MandateStatus.Refused });
         break;
       case MandateState.Expired:
-        query.andWhere('m.status = :status AND m.expires_at <= :now', { status: MandateStatus.Active });
+        // Past its end, whether or not the worker has marked it expired yet.
+        query.andWhere('(m.status = :expired OR (m.status = :status AND m.expires_at <= :now))', {
+          expired: MandateStatus.Expired,
+          status: MandateStatus.Active,
+        });
         break;
       case MandateState.Current:
       case MandateState.PartlyRevoked:

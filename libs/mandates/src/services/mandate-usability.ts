@@ -21,6 +21,7 @@ export type MandateUsability = { usable: true } | { usable: false; reason: Manda
  * startsAt <= now < expiresAt, the area is covered and not revoked, and the structure is active.
  */
 export function mandateUsability(facts: MandateUsabilityFacts, now: Date): MandateUsability {
+  if (facts.status === MandateStatus.Expired) return { usable: false, reason: 'expired' };
   if (facts.status !== MandateStatus.Active) return { usable: false, reason: 'not_active' };
   if (!facts.structureActive) return { usable: false, reason: 'structure_inactive' };
   if (!facts.startsAt || now.getTime() < facts.startsAt.getTime()) return { usable: false, reason: 'not_started' };
