@@ -3,11 +3,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { projectRoot } from '@relais/config';
-import { createTestEnvironment, freePort, type TestEnvironment } from '@relais/testing';
+import {
+  createTestEnvironment,
+  freePort,
+  insertActiveMandates,
+  insertMandateOwners,
+  type MandateOwners,
+  type TestEnvironment,
+} from '@relais/testing';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-
-import { insertActiveMandates, insertMandateOwners, type MandateOwners } from './mandate-fixtures.js';
 
 const WORKER = join(projectRoot(), 'dist/apps/worker/src/main.js');
 const MANDATES = 60_000;

@@ -6,3 +6,4 @@ export * from './smtp-server.js';
 export * from './citizen-user-agent.js';
 export * from './identity-sandbox.js';
 export * from './free-port.js';
+export * from './mandates.js';
