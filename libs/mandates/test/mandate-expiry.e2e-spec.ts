@@ -16,10 +16,12 @@ import { DataSource } from 'typeorm';
 import { MandatesModule } from '../src/mandates.module.js';
 import { ExpiryScheduler, expiryJobId } from '../src/services/expiry-scheduler.service.js';
 import { MandateExpiry } from '../src/services/mandate-expiry.service.js';
+import { MandateQueries } from '../src/services/mandate-queries.service.js';
 import { RevocationNotices } from '../src/services/revocation-notices.service.js';
 
 const BATCH = 7;
 const minutes = (n: number) => new Date(Date.now() + n * 60_000);
+const days = (n: number) => minutes(n * 24 * 60);
 
 describe('mandates: expiry and revocation follow-up', () => {
   let env: TestEnvironment;
@@ -197,5 +199,50 @@ describe('mandates: expiry and revocation follow-up', () => {
     expect([first, second]).toEqual([2, 0]);
     const kinds = await db.query("SELECT kind FROM notifications WHERE payload->>'mandateId' = $1 ORDER BY kind", [id]);
     expect(kinds.map((row: { kind: string }) => row.kind)).toEqual(['citizen_mandate_revoked', 'mandate_revoked']);
+  });
+
+  describe('the console home: mandates ending soon', () => {
+    /** Mandates in force (one area, neither revoked nor replaced) ending at each date. */
+    const inForce = async (...ends: Date[]) => {
+      const ids: string[] = [];
+      for (const end of ends) {
+        const [id] = await insertActiveMandates(db, owners, 1, end);
+        await db.query(
+          "INSERT INTO mandate_procedures (mandate_id, structure_id, citizen_id, area, in_force) VALUES ($1, $2, $3, 'papers', false)",
+          [id, owners.structureId, owners.citizenId],
+        );
+        ids.push(id);
+      }
+      return ids;
+    };
+    const endingSoon = async () =>
+      (await moduleRef.get(MandateQueries).endingSoon(owners.structureId)).map((item) => item.mandate.id);
+
+    it('lists the mandates ending within 15 days, soonest first', async () => {
+      // Given mandates ending in 10 days, 2 days and 20 days
+      const [tenDays, twoDays] = await inForce(days(10), days(2), days(20));
+      // When the home page asks
+      // Then the first two are listed, the soonest first
+      expect(await endingSoon()).toEqual([twoDays, tenDays]);
+    });
+
+    it('leaves out a mandate already past its end, even before the worker ran', async () => {
+      // Given a mandate that ended a minute ago, still marked active
+      await inForce(minutes(-1));
+      // Then it is not offered for renewal here (the list of mandates shows it as expired)
+      expect(await endingSoon()).toEqual([]);
+    });
+
+    it('leaves out a mandate whose renewal is already under way', async () => {
+      // Given a mandate ending in 3 days and a pending request renewing it
+      const [ending] = await inForce(days(3));
+      await db.query(
+        `INSERT INTO mandates (structure_id, aide_id, areas, duration, channel, status, renews_mandate_id)
+         VALUES ($1, $2, '{papers}', 'six_months', 'same_device', 'pending_consent', $3)`,
+        [owners.structureId, owners.aideId, ending],
+      );
+      // Then it is not listed
+      expect(await endingSoon()).toEqual([]);
+    });
   });
 });

@@ -13,6 +13,8 @@ import { areaStates, MandateState, mandateState, type AreaState } from '../manda
 import { searchable } from './mandate-requests.service.js';
 
 export const MANDATES_PAGE_SIZE = 50;
+/** The console's home lists the mandates ending within this many days. */
+export const ENDING_SOON_DAYS = 15;
 
 export interface MandateFilter {
   /** Part of the citizen's name, accents and case ignored. */
@@ -104,6 +106,39 @@ export class MandateQueries {
       ),
     );
     return { items, total };
+  }
+
+  /** Mandates still in force ending within ENDING_SOON_DAYS and not yet renewed, soonest first. */
+  async endingSoon(structureId: string, now = new Date()): Promise<MandateSummary[]> {
+    const mandates = await this.dataSource.manager
+      .createQueryBuilder(Mandate, 'm')
+      .leftJoinAndMapOne('m.citizen', Citizen, 'c', 'c.id = m.citizen_id')
+      .where('m.structure_id = :structureId AND m.status = :active', { structureId, active: MandateStatus.Active })
+      .andWhere(`m.expires_at > :now AND m.expires_at <= :now::timestamptz + interval '${ENDING_SOON_DAYS} days'`, {
+        now,
+      })
+      .andWhere('EXISTS (SELECT 1 FROM mandate_procedures p WHERE p.mandate_id = m.id AND p.revoked_at IS NULL)')
+      .andWhere(
+        `NOT EXISTS (SELECT 1 FROM mandates r WHERE r.renews_mandate_id = m.id AND r.status IN (:...renewing))`,
+        { renewing: [MandateStatus.PendingConsent, MandateStatus.Active] },
+      )
+      .orderBy('m.expires_at', 'ASC')
+      .take(MANDATES_PAGE_SIZE)
+      .getMany();
+    if (mandates.length === 0) return [];
+    const structure = await this.dataSource.manager.findOneByOrFail(Structure, { id: structureId });
+    const procedures = await this.dataSource.manager.findBy(MandateProcedure, {
+      mandateId: In(mandates.map((m) => m.id)),
+    });
+    return mandates.map((mandate) =>
+      this.summary(
+        mandate,
+        (mandate as Mandate & { citizen: Citizen | null }).citizen ?? null,
+        procedures.filter((procedure) => procedure.mandateId === mandate.id),
+        structure.active,
+        now,
+      ),
+    );
   }
 
   async detail(structureId: string, mandateId: string, now = new Date()): Promise<MandateDetail> {
