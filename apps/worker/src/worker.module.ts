@@ -1,4 +1,5 @@
 import { Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { AidesModule } from '@relais/aides';
 import { AuditModule } from '@relais/audit';
 import { RelaisConfigModule } from '@relais/config';
@@ -14,6 +15,7 @@ import { DelegationsProcessor } from './processors/delegations.processor.js';
 import { NotificationsProcessor } from './processors/notifications.processor.js';
 import { MandatesProcessor } from './processors/mandates.processor.js';
 import { ExpirySchedules } from './expiry-schedules.js';
+import { JobHandlers } from './job-handlers.js';
 import { JobSchedules } from './job-schedules.js';
 
 /** The worker: same libraries as the api, BullMQ processors instead of HTTP. */
@@ -27,6 +29,7 @@ import { JobSchedules } from './job-schedules.js';
     AidesModule,
     DelegationModule,
     MandatesModule,
+    DiscoveryModule,
   ],
   providers: [
     AuditProcessor,
@@ -36,6 +39,7 @@ import { JobSchedules } from './job-schedules.js';
     JobSchedules,
     MandatesProcessor,
     ExpirySchedules,
+    JobHandlers,
   ],
 })
 export class WorkerModule implements OnApplicationShutdown {

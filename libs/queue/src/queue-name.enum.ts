@@ -39,3 +39,12 @@ export enum MandatesJob {
   /** After a revocation: ends grants and tokens, queues the citizen's and supervisors' emails. */
   PropagateRevocation = 'propagate-revocation',
 }
+
+/** Every job name of every queue: the worker refuses to start unless each has a handler. */
+export const QUEUE_JOBS: Record<QueueName, readonly string[]> = {
+  [QueueName.Audit]: Object.values(AuditJob),
+  [QueueName.Aides]: Object.values(AidesJob),
+  [QueueName.Notifications]: Object.values(NotificationsJob),
+  [QueueName.Delegations]: Object.values(DelegationsJob),
+  [QueueName.Mandates]: Object.values(MandatesJob),
+};

@@ -1,4 +1,4 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
 import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { ProviderGrants } from '@relais/delegation';
@@ -6,11 +6,12 @@ import { ExpiryScheduler, MandateExpiry, RevocationNotices, type RevocationPropa
 import { MandatesJob, QueueName } from '@relais/queue';
 import type { Job } from 'bullmq';
 
-export interface MandatesJobResult {
-  expired?: number;
-  rearmed?: number;
+import { type JobHandler, JobProcessor } from './job-processor.js';
+
+export interface ExpiryJobResult {
+  expired: number;
   delegationsEnded: number;
-  notified?: number;
+  rearmed?: number;
 }
 
 /**
@@ -20,7 +21,20 @@ export interface MandatesJobResult {
  * workers are safe. Concurrency: WORKER_CONCURRENCY.
  */
 @Processor(QueueName.Mandates)
-export class MandatesProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class MandatesProcessor extends JobProcessor<MandatesJob> implements OnApplicationBootstrap {
+  protected readonly handlers: Record<MandatesJob, JobHandler> = {
+    [MandatesJob.Expire]: () => this.expire(),
+    [MandatesJob.ExpirySweep]: async () => ({
+      ...(await this.expire()),
+      rearmed: await this.scheduler.rearm(2 * this.config.EXPIRY_SWEEP_INTERVAL_MS),
+    }),
+    [MandatesJob.PropagateRevocation]: async (job: Job) => {
+      const revocation = job.data as RevocationPropagation;
+      const delegationsEnded = await this.grants.endUnusable(revocation.mandateId);
+      return { delegationsEnded, notified: await this.notices.queue(revocation) };
+    },
+  };
+
   constructor(
     private readonly expiry: MandateExpiry,
     private readonly scheduler: ExpiryScheduler,
@@ -35,26 +49,7 @@ export class MandatesProcessor extends WorkerHost implements OnApplicationBootst
     this.worker.concurrency = this.config.WORKER_CONCURRENCY;
   }
 
-  async process(job: Job): Promise<MandatesJobResult> {
-    switch (job.name as MandatesJob) {
-      case MandatesJob.Expire:
-        return this.expire();
-      case MandatesJob.ExpirySweep:
-        return {
-          ...(await this.expire()),
-          rearmed: await this.scheduler.rearm(2 * this.config.EXPIRY_SWEEP_INTERVAL_MS),
-        };
-      case MandatesJob.PropagateRevocation: {
-        const revocation = job.data as RevocationPropagation;
-        const delegationsEnded = await this.grants.endUnusable(revocation.mandateId);
-        return { delegationsEnded, notified: await this.notices.queue(revocation) };
-      }
-      default:
-        throw new Error(`No handler for job "${job.name}" on queue ${QueueName.Mandates}`);
-    }
-  }
-
-  private async expire(): Promise<MandatesJobResult> {
+  private async expire(): Promise<ExpiryJobResult> {
     const { expired } = await this.expiry.expireDue();
     // The grants sweep ends every delegation its mandate no longer allows, these included.
     return { expired, delegationsEnded: expired > 0 ? await this.grants.sweep() : 0 };
