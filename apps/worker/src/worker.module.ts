@@ -16,6 +16,8 @@ import { NotificationsProcessor } from './processors/notifications.processor.js'
 import { MandatesProcessor } from './processors/mandates.processor.js';
 import { ExpirySchedules } from './expiry-schedules.js';
 import { JobHandlers } from './job-handlers.js';
+import { MetricsServer } from './metrics/metrics-server.js';
+import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { JobSchedules } from './job-schedules.js';
 
 /** The worker: same libraries as the api, BullMQ processors instead of HTTP. */
@@ -40,6 +42,8 @@ import { JobSchedules } from './job-schedules.js';
     MandatesProcessor,
     ExpirySchedules,
     JobHandlers,
+    WorkerMetrics,
+    MetricsServer,
   ],
 })
 export class WorkerModule implements OnApplicationShutdown {
