@@ -4,12 +4,15 @@ import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { MandatesJob, QueueName } from '@relais/queue';
 import type { Queue } from 'bullmq';
 
+import { JobSchedules } from './job-schedules.js';
+
 export const EXPIRY_SWEEP_SCHEDULER = 'mandates-expiry-sweep';
 
 /**
  * The expiry sweep's job scheduler. Upserting is idempotent, so it is upserted again every
- * interval: a Redis that lost its data (flushed, failed over to an empty replica) gets it back
- * without restarting the workers, and the sweep then re-arms the delayed expiry jobs.
+ * interval, with JobSchedules' ones: a Redis that lost its data (flushed, restarted without
+ * persistence, failed over to an empty replica) gets them back without restarting the workers,
+ * and the sweep then re-arms the delayed expiry jobs.
  */
 @Injectable()
 export class ExpirySchedules implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -19,12 +22,15 @@ export class ExpirySchedules implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     @InjectQueue(QueueName.Mandates) private readonly queue: Queue,
     @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
+    private readonly schedules: JobSchedules,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.upsert();
     this.timer = setInterval(() => {
-      this.upsert().catch((error: Error) => this.logger.warn({ error: error.message }, 'expiry sweep not re-armed'));
+      Promise.all([this.upsert(), this.schedules.onApplicationBootstrap()]).catch((error: Error) =>
+        this.logger.warn({ error: error.message }, 'schedulers not re-armed'),
+      );
     }, this.config.EXPIRY_SWEEP_INTERVAL_MS);
   }
 

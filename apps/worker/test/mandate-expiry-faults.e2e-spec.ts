@@ -2,7 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { projectRoot } from '@relais/config';
+import { Test } from '@nestjs/testing';
+import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
+import { projectRoot, RelaisConfigModule } from '@relais/config';
+import { DatabaseModule } from '@relais/database';
+import { ExpiryScheduler, MandateQueries, MandatesModule, MandateState } from '@relais/mandates';
+import { DataSource } from 'typeorm';
 import {
   createTestEnvironment,
   freePort,
@@ -28,7 +33,7 @@ async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs: 
   }
 }
 
-/** A Redis of the suite's own, on a free port, without persistence: it can be flushed or stopped. */
+/** A Redis of the suite's own, on a free port, without persistence: flushed, or stopped and restarted empty. */
 async function startRedis(port: number): Promise<ChildProcess> {
   const redis = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
@@ -166,4 +171,61 @@ describe('Mandate expiry under faults', () => {
       client.disconnect();
     }
   }, 60_000);
+
+  it('keeps the api right while Redis is down, then seals the backlog in order', async () => {
+    // Given a worker, and the api's mandate services, on the suite's Redis
+    const worker = startWorker();
+    process.env.REDIS_URL = `redis://127.0.0.1:${redisPort}`;
+    const api = await Test.createTestingModule({
+      imports: [RelaisConfigModule, DatabaseModule, MandatesModule],
+    }).compile();
+    process.env.REDIS_URL = env.redisUrl;
+    await api.init();
+    try {
+      const apiDb = api.get(DataSource);
+      await until(
+        async () => (await count('SELECT count(*)::int AS n FROM audit_outbox')) === 0,
+        30_000,
+        'the worker to seal what was pending',
+      );
+      const [ended] = await insertActiveMandates(db, owners, 1, new Date(Date.now() - 60_000));
+      // When Redis stops
+      await stop(redis, 'SIGTERM');
+      // Then scheduling a mandate's expiry does not hold the request
+      const started = Date.now();
+      await api.get(ExpiryScheduler).scheduleExpiry({ id: ended, expiresAt: new Date(Date.now() + 60_000) });
+      expect(Date.now() - started).toBeLessThan(3000);
+      // And a mandate past its end reads expired, from PostgreSQL alone
+      const { items } = await api.get(MandateQueries).list(owners.structureId, { state: MandateState.Expired });
+      expect(items.map((item) => item.mandate.id)).toContain(ended);
+      // And the audit events of the requests pile up in the outbox
+      for (let n = 0; n < 20; n++) {
+        await apiDb.transaction((manager) =>
+          api.get(AuditRecorder).record(manager, {
+            action: AuditAction.AttestationDownloaded,
+            actor: { type: AuditActorType.Aide, id: owners.aideId },
+            details: { n },
+          }),
+        );
+      }
+      const backlog = await count('SELECT count(*)::int AS n FROM audit_outbox');
+      expect(backlog).toBeGreaterThanOrEqual(20);
+      // When Redis is back
+      redis = await startRedis(redisPort);
+      // Then the worker reconnects, puts its schedulers back, and seals the backlog, in the order it was written, without gaps
+      await until(
+        async () => (await count('SELECT count(*)::int AS n FROM audit_outbox')) === 0,
+        60_000,
+        'the backlog to be sealed',
+      );
+      const order = await db.query(
+        `SELECT bool_and(event_id > previous) AS ordered, max(seq) = count(*) AS gapless
+           FROM (SELECT seq, event_id, lag(event_id, 1, 0::bigint) OVER (ORDER BY seq) AS previous FROM audit_journal) j`,
+      );
+      expect(order.rows[0]).toEqual({ ordered: true, gapless: true });
+      expect(worker.exitCode).toBeNull();
+    } finally {
+      await api.close();
+    }
+  }, 120_000);
 });
