@@ -14,6 +14,7 @@ import { operatorCommands } from './commands/operator.command.js';
 import { publicServiceCommands } from './commands/public-service.command.js';
 import { attestationCommands } from './commands/attestation.command.js';
 import { structureCommands } from './commands/structure.command.js';
+import { queueCommands } from './commands/queue.command.js';
 
 /** Every operator command; a module adds its registration here. */
 const registrations: CommandRegistration[] = [
@@ -27,6 +28,7 @@ const registrations: CommandRegistration[] = [
   operatorCommands,
   attestationCommands,
   publicServiceCommands,
+  queueCommands,
 ];
 
 const context = new CliContext();

@@ -8,6 +8,7 @@ import {
   insertActiveMandates,
   insertMandateOwners,
   type MandateOwners,
+  runCli,
   type TestEnvironment,
 } from '@relais/testing';
 import { Queue, QueueEvents } from 'bullmq';
@@ -75,7 +76,7 @@ describe('Revocation propagation jobs', () => {
     expect(await emails(mandateId)).toEqual(['citizen_mandate_revoked', 'mandate_revoked']);
   }, 30_000);
 
-  it('lands in the failed set after its retries, and succeeds when the operator retries it', async () => {
+  it('lands in the failed set after its retries, listed for the operator, and succeeds when retried', async () => {
     // Given the outbox refusing every row (a fault the job cannot fix)
     await db.query('ALTER TABLE notifications ADD CONSTRAINT test_outbox_down CHECK (false) NOT VALID');
     const { job, mandateId } = await propagation(3);
@@ -83,9 +84,12 @@ describe('Revocation propagation jobs', () => {
     await expect(job.waitUntilFinished(events, 20_000)).rejects.toThrow(/test_outbox_down/);
     const failed = await queue.getJob(job.id!);
     expect([await failed!.getState(), failed!.attemptsMade]).toEqual(['failed', 3]);
+    // And the operator sees it, with its last error
+    const listed = await runCli(env, ['queue:failed', 'mandates']);
+    expect(listed.stdout).toContain(`${job.id}\tpropagate-revocation\t3 attempt(s)`);
     // When the fault is gone and the operator retries the job
     await db.query('ALTER TABLE notifications DROP CONSTRAINT test_outbox_down');
-    await failed!.retry();
+    expect((await runCli(env, ['queue:retry', 'mandates', job.id!])).stdout).toContain(`Retrying ${job.id}.`);
     await failed!.waitUntilFinished(events, 20_000);
     // Then its work is done, once
     expect(await emails(mandateId)).toEqual(['citizen_mandate_revoked', 'mandate_revoked']);

@@ -53,7 +53,7 @@ export class MandateExpiry {
   private async expireBatch(manager: EntityManager, now: Date): Promise<number> {
     const ids: Array<{ id: string }> = await manager.query(
       `SELECT id FROM mandates WHERE status = $1 AND expires_at <= $2
-        ORDER BY expires_at, id LIMIT $3 FOR UPDATE SKIP LOCKED`,
+        ORDER BY expires_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
       [MandateStatus.Active, now, this.config.EXPIRY_BATCH_SIZE],
     );
     if (ids.length === 0) return 0;
