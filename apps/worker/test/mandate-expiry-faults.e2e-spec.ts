@@ -19,19 +19,11 @@ import {
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
-const WORKER = join(projectRoot(), 'dist/apps/worker/src/main.js');
-const MANDATES = 60_000;
-const BATCH = 10_000;
+import { until } from './until.js';
 
-async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const WORKER = join(projectRoot(), 'dist/apps/worker/src/main.js');
+const MANDATES = 30_000;
+const BATCH = 5_000;
 
 /** A Redis of the suite's own, on a free port, without persistence: flushed, or stopped and restarted empty. */
 async function startRedis(port: number): Promise<ChildProcess> {
@@ -130,7 +122,7 @@ describe('Mandate expiry under faults', () => {
     expect(expiredAtKill % BATCH).toBe(0);
     expect(expiredAtKill).toBeLessThan(MANDATES);
     startWorker();
-    await until(async () => (await expiredCount()) === MANDATES, 60_000, 'every mandate to be expired');
+    await until(async () => (await expiredCount()) === MANDATES, 150_000, 'every mandate to be expired');
     await until(
       async () => (await count('SELECT count(*)::int AS n FROM audit_outbox')) === 0,
       60_000,
@@ -149,20 +141,20 @@ describe('Mandate expiry under faults', () => {
     // And the chain has no gap
     const { rows } = await db.query('SELECT count(*)::int AS n, max(seq)::int AS last FROM audit_journal');
     expect(rows[0].last).toBe(rows[0].n);
-  }, 180_000);
+  }, 300_000);
 
   it('misses no mandate when Redis is flushed while they are pending', async () => {
     // Given a worker running, and mandates ending in a few seconds
     startWorker();
     const client = new Redis({ port: redisPort });
     try {
-      await until(async () => (await client.keys('*:bull:mandates:*')).length > 0, 20_000, 'the worker to start');
+      await until(async () => (await client.keys('*:bull:mandates:*')).length > 0, 60_000, 'the worker to start');
       const before = await expiredCount();
       await insertActiveMandates(db, owners, 50, new Date(Date.now() + 3000));
       // When Redis loses everything (jobs, schedulers)
       await client.flushall();
       // Then the worker re-arms the sweep on its own and every mandate ends after its end
-      await until(async () => (await expiredCount()) === before + 50, 30_000, 'the mandates to be expired');
+      await until(async () => (await expiredCount()) === before + 50, 90_000, 'the mandates to be expired');
       const early = await count(
         "SELECT count(*)::int AS n FROM mandates WHERE status = 'expired' AND expires_at > now()",
       );
@@ -170,7 +162,7 @@ describe('Mandate expiry under faults', () => {
     } finally {
       client.disconnect();
     }
-  }, 60_000);
+  }, 150_000);
 
   it('keeps the api right while Redis is down, then seals the backlog in order', async () => {
     // Given a worker, and the api's mandate services, on the suite's Redis

@@ -72,7 +72,7 @@ export function citizenMandateRevokedEmail(payload: Record<string, unknown>): Em
     text: `Bonjour,
 
 Votre mandat a été ${what} le ${date}, comme vous l'avez demandé.
-Personne ne peut plus faire de démarches en votre nom avec ce mandat.
+${payload.whole === false ? 'Les autres démarches du mandat restent possibles.' : 'Personne ne peut plus faire de démarches en votre nom avec ce mandat.'}
 
 Ce n'est pas vous ? Contactez la structure d'aide numérique qui vous accompagnait.
 

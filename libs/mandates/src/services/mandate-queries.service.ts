@@ -92,20 +92,7 @@ export class MandateQueries {
         break;
     }
     const [mandates, total] = await query.getManyAndCount();
-    const structure = await this.dataSource.manager.findOneByOrFail(Structure, { id: structureId });
-    const procedures = mandates.length
-      ? await this.dataSource.manager.findBy(MandateProcedure, { mandateId: In(mandates.map((m) => m.id)) })
-      : [];
-    const items = mandates.map((mandate) =>
-      this.summary(
-        mandate,
-        (mandate as Mandate & { citizen: Citizen | null }).citizen ?? null,
-        procedures.filter((procedure) => procedure.mandateId === mandate.id),
-        structure.active,
-        now,
-      ),
-    );
-    return { items, total };
+    return { items: await this.summaries(structureId, mandates, now), total };
   }
 
   /** Mandates still in force ending within ENDING_SOON_DAYS and not yet renewed, soonest first. */
@@ -125,6 +112,11 @@ export class MandateQueries {
       .orderBy('m.expires_at', 'ASC')
       .take(MANDATES_PAGE_SIZE)
       .getMany();
+    return this.summaries(structureId, mandates, now);
+  }
+
+  /** Summaries of mandates loaded with their citizen (leftJoinAndMapOne 'm.citizen'). */
+  private async summaries(structureId: string, mandates: Mandate[], now: Date): Promise<MandateSummary[]> {
     if (mandates.length === 0) return [];
     const structure = await this.dataSource.manager.findOneByOrFail(Structure, { id: structureId });
     const procedures = await this.dataSource.manager.findBy(MandateProcedure, {
