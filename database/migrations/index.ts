@@ -12,6 +12,7 @@ import { Notifications1764300000000 } from './1764300000000-notifications.js';
 import { NotificationDelivery1764400000000 } from './1764400000000-notification-delivery.js';
 import { StructureDepartment1765400000000 } from './1765400000000-structure-department.js';
 import { MediationPlaces1765410000000 } from './1765410000000-mediation-places.js';
+import { MandateExpiry1765200000000 } from './1765200000000-mandate-expiry.js';
 
 /** Every migration, in order. Listed explicitly so the same list works from dist/ and in tests. */
 export const migrations = [
@@ -27,6 +28,7 @@ export const migrations = [
   Operators1764900000000,
   ConsentFacts1765000000000,
   AuditCheckpoints1765100000000,
+  MandateExpiry1765200000000,
   StructureDepartment1765400000000,
   MediationPlaces1765410000000,
 ];

@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import {
   ConsentService,
   consentTextVersionAt,
+  MandateExpiry,
   MandateRequests,
   ConsentChannel,
   MandateDuration,
@@ -540,5 +541,35 @@ describe('mandates: request, FranceConnect identification, consent, attestation,
       .attach('attestation', Buffer.from('%PDF-1.7 not really'), 'x.pdf')
       .expect(200);
     expect(garbage.text).toContain('n’est pas une attestation délivrée par Relais');
+  });
+
+  it('shows on the home page a mandate ending within 15 days, with its renewal button', async () => {
+    // Given a mandate in force ending in 3 days
+    const ending = await consentedMandate(['money'], 'jeanne');
+    await db.query("UPDATE mandates SET expires_at = now() + interval '3 days' WHERE id = $1", [ending]);
+    // When the aide opens their home page
+    const home = await agent.get('/espace').expect(200);
+    // Then it is listed with a link to renew it
+    expect(home.text).toContain('Mandats arrivant à échéance');
+    expect(home.text).toContain(`/mandats/nouveau?renouvellement=${ending}`);
+  });
+
+  it('reads a mandate past its end as expired, before and after the worker marked it', async () => {
+    // Given a mandate whose end has passed, still marked active
+    const ended = await consentedMandate(['money'], 'jeanne');
+    await db.query(
+      "UPDATE mandates SET starts_at = now() - interval '2 days', expires_at = now() - interval '1 minute' WHERE id = $1",
+      [ended],
+    );
+    const expiredListed = async () =>
+      (await agent.get('/mandats').query({ etat: 'expired' }).expect(200)).text.includes(`/mandats/${ended}"`);
+    const detailSaysExpired = async () => (await agent.get(`/mandats/${ended}`).expect(200)).text.includes('Expiré');
+    // Then the list filter and the detail page say expired
+    expect([await expiredListed(), await detailSaysExpired()]).toEqual([true, true]);
+    // When the worker's expiry has run
+    await app.get(MandateExpiry).expireDue();
+    // Then they still do, and the status is recorded
+    expect([await expiredListed(), await detailSaysExpired()]).toEqual([true, true]);
+    expect((await db.query('SELECT status FROM mandates WHERE id = $1', [ended]))[0].status).toBe('expired');
   });
 });

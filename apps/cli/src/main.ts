@@ -15,6 +15,7 @@ import { publicServiceCommands } from './commands/public-service.command.js';
 import { attestationCommands } from './commands/attestation.command.js';
 import { placesCommands } from './commands/places.command.js';
 import { structureCommands } from './commands/structure.command.js';
+import { queueCommands } from './commands/queue.command.js';
 
 /** Every operator command; a module adds its registration here. */
 const registrations: CommandRegistration[] = [
@@ -29,6 +30,7 @@ const registrations: CommandRegistration[] = [
   attestationCommands,
   publicServiceCommands,
   placesCommands,
+  queueCommands,
 ];
 
 const context = new CliContext();

@@ -1,4 +1,5 @@
 import { Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { AidesModule } from '@relais/aides';
 import { AuditModule } from '@relais/audit';
 import { AuditCheckpointsModule } from '@relais/audit-checkpoints';
@@ -6,6 +7,7 @@ import { RelaisConfigModule } from '@relais/config';
 import { DatabaseModule } from '@relais/database';
 import { DelegationModule } from '@relais/delegation';
 import { LoggerModule } from '@relais/logger';
+import { MandatesModule } from '@relais/mandates';
 import { QueueModule } from '@relais/queue';
 import { RetentionModule } from '@relais/retention';
 
@@ -14,6 +16,11 @@ import { AuditProcessor } from './processors/audit.processor.js';
 import { DelegationsProcessor } from './processors/delegations.processor.js';
 import { NotificationsProcessor } from './processors/notifications.processor.js';
 import { RetentionProcessor } from './processors/retention.processor.js';
+import { MandatesProcessor } from './processors/mandates.processor.js';
+import { ExpirySchedules } from './expiry-schedules.js';
+import { JobHandlers } from './job-handlers.js';
+import { MetricsServer } from './metrics/metrics-server.js';
+import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { JobSchedules } from './job-schedules.js';
 
 /** The worker: same libraries as the api, BullMQ processors instead of HTTP. */
@@ -28,6 +35,8 @@ import { JobSchedules } from './job-schedules.js';
     DelegationModule,
     AuditCheckpointsModule,
     RetentionModule,
+    MandatesModule,
+    DiscoveryModule,
   ],
   providers: [
     AuditProcessor,
@@ -36,6 +45,11 @@ import { JobSchedules } from './job-schedules.js';
     DelegationsProcessor,
     RetentionProcessor,
     JobSchedules,
+    MandatesProcessor,
+    ExpirySchedules,
+    JobHandlers,
+    WorkerMetrics,
+    MetricsServer,
   ],
 })
 export class WorkerModule implements OnApplicationShutdown {

@@ -6,19 +6,11 @@ import { projectRoot } from '@relais/config';
 import { createTestEnvironment, type TestEnvironment } from '@relais/testing';
 import pg from 'pg';
 
+import { until } from './until.js';
+
 const WORKER = join(projectRoot(), 'dist/apps/worker/src/main.js');
 const EVENTS = 120_000;
 const BATCH = 40_000;
-
-async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('Worker killed in the middle of sealing', () => {
   let env: TestEnvironment;

@@ -95,6 +95,38 @@ export const envSchema = z.object({
     .describe(
       "Years a mandate is kept after it ended (expired, revoked or refused); then a daily job removes the citizen's personal data once none of their mandates is younger. The journal stays, pseudonymous.",
     ),
+  EXPIRY_SWEEP_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(3_600_000)
+    .default(60_000)
+    .describe(
+      'How often the worker sweeps for mandates past their end still marked active (the safety net behind the delayed expiry jobs).',
+    ),
+  EXPIRY_BATCH_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(5000)
+    .describe('How many mandates one expiry transaction ends at most.'),
+  WORKER_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(2)
+    .describe('How many jobs of the mandates queue (expiry, revocation propagation) one worker runs at once.'),
+  METRICS_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65_535)
+    .optional()
+    .describe(
+      "Port of the worker's Prometheus metrics endpoint (`/metrics`), for the monitoring network only; unset: no endpoint.",
+    ),
   SECRETS_KEY: z
     .string()
     .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes encoded in base64')

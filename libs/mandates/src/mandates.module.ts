@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@relais/audit';
+import { QueueModule } from '@relais/queue';
 import { SigningModule } from '@relais/signing';
 
 import { Attestation } from './entities/attestation.entity.js';
@@ -11,13 +12,30 @@ import { AttestationsService } from './services/attestations.service.js';
 import { ConsentService } from './services/consent.service.js';
 import { MandateQueries } from './services/mandate-queries.service.js';
 import { MandateRequests } from './services/mandate-requests.service.js';
+import { ExpiryScheduler } from './services/expiry-scheduler.service.js';
+import { MandateExpiry } from './services/mandate-expiry.service.js';
+import { RevocationNotices } from './services/revocation-notices.service.js';
 import { RevocationService } from './services/revocation.service.js';
 
-const services = [MandateRequests, ConsentService, RevocationService, MandateQueries, AttestationsService];
+const services = [
+  MandateRequests,
+  ConsentService,
+  RevocationService,
+  MandateQueries,
+  AttestationsService,
+  MandateExpiry,
+  ExpiryScheduler,
+  RevocationNotices,
+];
 
-/** Mandates: requests, consent, sealing, attestations, revocation; the app also imports config and database. */
+/** Mandates: requests, consent, sealing, attestations, revocation, expiry; the app also imports config and database. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Citizen, Mandate, MandateProcedure, Attestation]), AuditModule, SigningModule],
+  imports: [
+    TypeOrmModule.forFeature([Citizen, Mandate, MandateProcedure, Attestation]),
+    AuditModule,
+    SigningModule,
+    QueueModule,
+  ],
   providers: services,
   exports: [...services, SigningModule],
 })

@@ -5,6 +5,8 @@ export enum QueueName {
   Notifications = 'notifications',
   Delegations = 'delegations',
   Retention = 'retention',
+
+  Mandates = 'mandates',
 }
 
 /** Job names of the audit queue. */
@@ -36,3 +38,23 @@ export enum RetentionJob {
   /** Removes the personal data of citizens whose mandates all ended RETENTION_YEARS ago (daily). */
   RemovePersonalData = 'remove-personal-data',
 }
+
+/** Job names of the mandates queue. */
+export enum MandatesJob {
+  /** Delayed to a mandate's end (job id `expire-<mandate id>`): expires every mandate due, in batches. */
+  Expire = 'expire-mandate',
+  /** The safety net (every EXPIRY_SWEEP_INTERVAL_MS): expires what is past its end, re-arms the next ends. */
+  ExpirySweep = 'expiry-sweep',
+  /** After a revocation: ends grants and tokens, queues the citizen's and supervisors' emails. */
+  PropagateRevocation = 'propagate-revocation',
+}
+
+/** Every job name of every queue: the worker refuses to start unless each has a handler. */
+export const QUEUE_JOBS: Record<QueueName, readonly string[]> = {
+  [QueueName.Audit]: Object.values(AuditJob),
+  [QueueName.Aides]: Object.values(AidesJob),
+  [QueueName.Notifications]: Object.values(NotificationsJob),
+  [QueueName.Delegations]: Object.values(DelegationsJob),
+  [QueueName.Mandates]: Object.values(MandatesJob),
+  [QueueName.Retention]: Object.values(RetentionJob),
+};

@@ -20,6 +20,8 @@ import { QueueName } from './queue-name.enum.js';
           removeOnFail: { age: 7 * 24 * 3600 },
         },
       }),
+      // Queue workers start only once the worker checked that every job name has a handler.
+      extraOptions: { manualRegistration: true },
     }),
     BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
   ],

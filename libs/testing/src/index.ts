@@ -9,3 +9,4 @@ export * from './free-port.js';
 export * from './activity.js';
 export * from './pdf-text.js';
 export * from './audit-harness.js';
+export * from './mandates.js';

@@ -2,15 +2,25 @@ import { Controller, Get, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { MEMBERSHIP_ROLE_LABELS } from '@relais/aides';
 import { Console, Member, type MemberContext } from '@relais/auth';
+import { ENDING_SOON_DAYS, MANDATE_STATE_LABELS, MandateQueries } from '@relais/mandates';
 
 /** The aide's home in the console, for their current structure. */
 @ApiExcludeController()
 @Controller('espace')
 export class SpaceController {
+  constructor(private readonly mandates: MandateQueries) {}
+
   @Get()
   @Console()
   @Render('console/space.njk')
-  home(@Member() member: MemberContext) {
-    return { pageTitle: 'Mon espace', member, roleLabel: MEMBERSHIP_ROLE_LABELS[member.role] };
+  async home(@Member() member: MemberContext) {
+    return {
+      pageTitle: 'Mon espace',
+      member,
+      roleLabel: MEMBERSHIP_ROLE_LABELS[member.role],
+      endingSoon: await this.mandates.endingSoon(member.structureId),
+      endingSoonDays: ENDING_SOON_DAYS,
+      stateLabels: MANDATE_STATE_LABELS,
+    };
   }
 }

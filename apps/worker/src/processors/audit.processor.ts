@@ -1,27 +1,24 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
 import { AuditSealer } from '@relais/audit';
 import { AuditCheckpointer } from '@relais/audit-checkpoints';
 import { AuditJob, QueueName } from '@relais/queue';
-import type { Job } from 'bullmq';
+
+import { type JobHandler, JobProcessor } from './job-processor.js';
 
 /** Seals the audit outbox into the journal and signs the checkpoints due; concurrency 1, both lock across workers. */
 @Processor(QueueName.Audit, { concurrency: 1 })
-export class AuditProcessor extends WorkerHost {
+export class AuditProcessor extends JobProcessor<AuditJob> {
+  protected readonly handlers: Record<AuditJob, JobHandler> = {
+    [AuditJob.Seal]: async () => {
+      const sealed = await this.sealer.sealPending();
+      return { sealed, checkpoints: (await this.checkpointer.checkpointDue()).length };
+    },
+  };
+
   constructor(
     private readonly sealer: AuditSealer,
     private readonly checkpointer: AuditCheckpointer,
   ) {
     super();
-  }
-
-  async process(job: Job): Promise<{ sealed: number; checkpoints: number }> {
-    switch (job.name as AuditJob) {
-      case AuditJob.Seal: {
-        const sealed = await this.sealer.sealPending();
-        return { sealed, checkpoints: (await this.checkpointer.checkpointDue()).length };
-      }
-      default:
-        throw new Error(`No handler for job "${job.name}" on queue ${QueueName.Audit}`);
-    }
   }
 }

@@ -1,12 +1,17 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { type DeliveryRun, NotificationSender } from '@relais/aides';
+import { NotificationSender } from '@relais/aides';
 import { NotificationsJob, QueueName } from '@relais/queue';
-import type { Job } from 'bullmq';
+
+import { type JobHandler, JobProcessor } from './job-processor.js';
 
 /** Email delivery; concurrency 1, and the sender skips rows another worker holds. */
 @Processor(QueueName.Notifications, { concurrency: 1 })
-export class NotificationsProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class NotificationsProcessor extends JobProcessor<NotificationsJob> implements OnApplicationBootstrap {
+  protected readonly handlers: Record<NotificationsJob, JobHandler> = {
+    [NotificationsJob.Send]: () => this.sender.sendPending(),
+  };
+
   constructor(private readonly sender: NotificationSender) {
     super();
   }
@@ -16,15 +21,6 @@ export class NotificationsProcessor extends WorkerHost implements OnApplicationB
       new Logger(NotificationsProcessor.name).warn(
         'email delivery is disabled (SMTP_URL is not set): emails stay pending',
       );
-    }
-  }
-
-  async process(job: Job): Promise<DeliveryRun> {
-    switch (job.name as NotificationsJob) {
-      case NotificationsJob.Send:
-        return this.sender.sendPending();
-      default:
-        throw new Error(`No handler for job "${job.name}" on queue ${QueueName.Notifications}`);
     }
   }
 }

@@ -1,21 +1,19 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
 import { QueueName, RetentionJob } from '@relais/queue';
 import { PersonalDataRetention } from '@relais/retention';
-import type { Job } from 'bullmq';
+
+import { type JobHandler, JobProcessor } from './job-processor.js';
 
 /** Removes personal data past the retention period (daily). */
 @Processor(QueueName.Retention, { concurrency: 1 })
-export class RetentionProcessor extends WorkerHost {
+export class RetentionProcessor extends JobProcessor<RetentionJob> {
+  protected readonly handlers: Record<RetentionJob, JobHandler> = {
+    [RetentionJob.RemovePersonalData]: async () => ({
+      citizens: await this.retention.removeExpiredPersonalData(),
+    }),
+  };
+
   constructor(private readonly retention: PersonalDataRetention) {
     super();
-  }
-
-  async process(job: Job): Promise<{ citizens: number }> {
-    switch (job.name as RetentionJob) {
-      case RetentionJob.RemovePersonalData:
-        return { citizens: await this.retention.removeExpiredPersonalData() };
-      default:
-        throw new Error(`No handler for job "${job.name}" on queue ${QueueName.Retention}`);
-    }
   }
 }

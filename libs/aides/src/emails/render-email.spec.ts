@@ -34,10 +34,30 @@ describe('renderEmail', () => {
     expect(email.text).toContain('Demandez à la personne responsable de Relais dans votre structure.');
   });
 
+  it('tells the aide a mandate ended, with the date and a link to renew it', () => {
+    const email = renderEmail(
+      NotificationKind.MandateExpired,
+      { mandateId: 'm-1', endedAt: '2026-02-14T23:30:00Z' },
+      context,
+    );
+    expect(email.subject).toBe('Un mandat de votre structure est arrivé à échéance');
+    expect(email.text).toContain('arrivé à échéance le 15 février 2026.');
+    expect(email.text).toContain('https://relais.example.fr/mandats/m-1');
+  });
+
+  it('tells the citizen their mandate was revoked for some procedures only, when it was', () => {
+    const email = renderEmail(
+      NotificationKind.CitizenMandateRevoked,
+      { mandateId: 'm-1', endedAt: '2026-02-14T10:00:00Z', whole: false },
+      context,
+    );
+    expect(email.text).toContain('révoqué pour certaines démarches le 14 février 2026');
+  });
+
   it('has an email for every kind, signed and marked as automatic', () => {
     for (const kind of Object.values(NotificationKind)) {
       const email = renderEmail(kind, {}, context);
-      expect(email.subject).toMatch(/^Votre compte Relais/);
+      expect(email.subject).toMatch(/Relais|mandat/);
       expect(email.text).toMatch(/^Bonjour,\n/);
       expect(email.text).toContain("L'équipe Relais\n\nCe message est envoyé automatiquement.");
     }

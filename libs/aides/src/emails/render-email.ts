@@ -2,6 +2,12 @@ import { NotificationKind } from '../enums/notification-kind.enum.js';
 import { deactivatedForDormancyEmail } from './deactivated-for-dormancy.email.js';
 import { dormancyWarningEmail } from './dormancy-warning.email.js';
 import type { EmailContent, EmailContext } from './email-content.js';
+import {
+  citizenMandateExpiredEmail,
+  citizenMandateRevokedEmail,
+  mandateExpiredEmail,
+  mandateRevokedEmail,
+} from './mandate-ended.email.js';
 
 /** Subject and body of an outbox row. The switch is exhaustive: a new kind needs its email. */
 export function renderEmail(
@@ -14,6 +20,14 @@ export function renderEmail(
       return dormancyWarningEmail(payload, context);
     case NotificationKind.DeactivatedForDormancy:
       return deactivatedForDormancyEmail();
+    case NotificationKind.MandateExpired:
+      return mandateExpiredEmail(payload, context);
+    case NotificationKind.CitizenMandateExpired:
+      return citizenMandateExpiredEmail(payload);
+    case NotificationKind.MandateRevoked:
+      return mandateRevokedEmail(payload, context);
+    case NotificationKind.CitizenMandateRevoked:
+      return citizenMandateRevokedEmail(payload);
     default: {
       const unknown: never = kind;
       throw new Error(`No email for notification kind "${String(unknown)}"`);

@@ -3,16 +3,20 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { NotificationKind } from '../enums/notification-kind.enum.js';
 
 /**
- * An email to send to an aide (outbox), written in the transaction of the event it announces.
- * The address is read from the aide at delivery time; the payload holds facts, not personal data.
+ * An email to send to an aide or a citizen (outbox), written in the transaction of the event it announces.
+ * The address is read from the recipient at delivery time; the payload holds facts, not personal data.
  */
 @Entity({ name: 'notifications' })
 export class Notification {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  @Column({ name: 'aide_id', type: 'uuid' })
-  aideId: string;
+  /** The recipient: an aide, or else a citizen (exactly one is set). */
+  @Column({ name: 'aide_id', type: 'uuid', nullable: true })
+  aideId: string | null;
+
+  @Column({ name: 'citizen_id', type: 'uuid', nullable: true })
+  citizenId: string | null;
 
   @Column({ type: 'text' })
   kind: NotificationKind;

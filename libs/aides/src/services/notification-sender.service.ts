@@ -79,11 +79,13 @@ export class NotificationSender {
   }
 
   private async sendBatch(manager: EntityManager, transport: Transporter, now: Date): Promise<BatchResult> {
-    // OF n: the aide row is read, not locked.
+    // OF n: the recipient's row is read, not locked.
     const rows: PendingEmail[] = await manager.query(
-      `SELECT n.id, n.kind, n.payload, a.email
-         FROM notifications n JOIN aides a ON a.id = n.aide_id
-        WHERE n.sent_at IS NULL AND n.attempts < ${NOTIFICATION_MAX_ATTEMPTS} AND n.next_attempt_at <= $1
+      `SELECT n.id, n.kind, n.payload, coalesce(a.email, c.email) AS email
+         FROM notifications n
+         LEFT JOIN aides a ON a.id = n.aide_id
+         LEFT JOIN citizens c ON c.id = n.citizen_id
+        WHERE n.sent_at IS NULL AND coalesce(a.email, c.email) IS NOT NULL AND n.attempts < ${NOTIFICATION_MAX_ATTEMPTS} AND n.next_attempt_at <= $1
         ORDER BY n.next_attempt_at, n.id
         LIMIT $2
           FOR UPDATE OF n SKIP LOCKED`,

@@ -34,6 +34,7 @@ export enum AuditAction {
   MandateAreaReplaced = 'mandate.area_replaced',
   MandateAreaRevoked = 'mandate.area_revoked',
   MandateRevoked = 'mandate.revoked',
+  MandateExpired = 'mandate.expired',
   AttestationIssued = 'attestation.issued',
   AttestationDownloaded = 'attestation.downloaded',
   /** Retention: a citizen's personal data removed, every mandate of theirs ended long enough ago. */

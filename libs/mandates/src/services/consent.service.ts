@@ -19,6 +19,7 @@ import { RevocationReason } from '../enums/revocation-reason.enum.js';
 import type { ConsentEvidence } from '../interfaces/consent-evidence.interface.js';
 import { citizenIdentityDigest, type MandateSealPayload } from '../mandate-seal.js';
 import { AttestationsService } from './attestations.service.js';
+import { ExpiryScheduler } from './expiry-scheduler.service.js';
 import { mandateUsability } from './mandate-usability.js';
 
 /** What the consent page shows the citizen (and the aide beside them). */
@@ -54,6 +55,7 @@ export class ConsentService {
     private readonly audit: AuditRecorder,
     private readonly signer: Signer,
     private readonly attestations: AttestationsService,
+    private readonly expiry: ExpiryScheduler,
   ) {}
 
   /** The consent page for an identified citizen, with the current text as of `now`. */
@@ -82,10 +84,22 @@ export class ConsentService {
    */
   async consent(
     decision: ConsentDecision,
-    now = new Date(),
+    now?: Date,
+  ): Promise<{ mandate: Mandate; attestation: Attestation } | 'text_changed'> {
+    const outcome = await this.consentInTransaction(decision, now);
+    if (outcome !== 'text_changed') await this.expiry.scheduleExpiry(outcome.mandate);
+    return outcome;
+  }
+
+  private async consentInTransaction(
+    decision: ConsentDecision,
+    at: Date | undefined,
   ): Promise<{ mandate: Mandate; attestation: Attestation } | 'text_changed'> {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT id FROM citizens WHERE id = $1 FOR UPDATE', [decision.citizenId]);
+      // The instant of consent is taken once the citizen is locked: a consent that waited for a
+      // concurrent one starts after it, and so replaces it rather than finding it not yet started.
+      const now = at ?? new Date();
       const mandate = await this.pendingFor(manager, decision.mandateId, decision.citizenId, true);
       assertMayAct(await aideMayAct(manager, mandate.structureId, mandate.aideId));
       const citizen = await manager.findOneByOrFail(Citizen, { id: decision.citizenId });

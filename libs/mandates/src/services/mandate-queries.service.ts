@@ -8,10 +8,13 @@ import { Attestation } from '../entities/attestation.entity.js';
 import { Citizen } from '../entities/citizen.entity.js';
 import { MandateProcedure } from '../entities/mandate-procedure.entity.js';
 import { Mandate } from '../entities/mandate.entity.js';
+import { MandateStatus } from '../enums/mandate-status.enum.js';
 import { areaStates, MANDATE_STATE_SQL, mandateState, type AreaState, type MandateState } from '../mandate-state.js';
 import { searchable } from './mandate-requests.service.js';
 
 export const MANDATES_PAGE_SIZE = 50;
+/** The console's home lists the mandates ending within this many days. */
+export const ENDING_SOON_DAYS = 15;
 
 export interface MandateFilter {
   /** Part of the citizen's name, accents and case ignored. */
@@ -57,11 +60,37 @@ export class MandateQueries {
     // The state as mandateState would name it, computed by the database from the same rules.
     if (filter.state) query.andWhere(`${MANDATE_STATE_SQL} = :state`, { state: filter.state });
     const [mandates, total] = await query.getManyAndCount();
+    return { items: await this.summaries(structureId, mandates, now), total };
+  }
+
+  /** Mandates still in force ending within ENDING_SOON_DAYS and not yet renewed, soonest first. */
+  async endingSoon(structureId: string, now = new Date()): Promise<MandateSummary[]> {
+    const mandates = await this.dataSource.manager
+      .createQueryBuilder(Mandate, 'm')
+      .leftJoinAndMapOne('m.citizen', Citizen, 'c', 'c.id = m.citizen_id')
+      .where('m.structure_id = :structureId AND m.status = :active', { structureId, active: MandateStatus.Active })
+      .andWhere(`m.expires_at > :now AND m.expires_at <= :now::timestamptz + interval '${ENDING_SOON_DAYS} days'`, {
+        now,
+      })
+      .andWhere('EXISTS (SELECT 1 FROM mandate_procedures p WHERE p.mandate_id = m.id AND p.revoked_at IS NULL)')
+      .andWhere(
+        `NOT EXISTS (SELECT 1 FROM mandates r WHERE r.renews_mandate_id = m.id AND r.status IN (:...renewing))`,
+        { renewing: [MandateStatus.PendingConsent, MandateStatus.Active] },
+      )
+      .orderBy('m.expires_at', 'ASC')
+      .take(MANDATES_PAGE_SIZE)
+      .getMany();
+    return this.summaries(structureId, mandates, now);
+  }
+
+  /** Summaries of mandates loaded with their citizen (leftJoinAndMapOne 'm.citizen'). */
+  private async summaries(structureId: string, mandates: Mandate[], now: Date): Promise<MandateSummary[]> {
+    if (mandates.length === 0) return [];
     const structure = await this.dataSource.manager.findOneByOrFail(Structure, { id: structureId });
-    const procedures = mandates.length
-      ? await this.dataSource.manager.findBy(MandateProcedure, { mandateId: In(mandates.map((m) => m.id)) })
-      : [];
-    const items = mandates.map((mandate) =>
+    const procedures = await this.dataSource.manager.findBy(MandateProcedure, {
+      mandateId: In(mandates.map((m) => m.id)),
+    });
+    return mandates.map((mandate) =>
       this.summary(
         mandate,
         (mandate as Mandate & { citizen: Citizen | null }).citizen ?? null,
@@ -70,7 +99,6 @@ export class MandateQueries {
         now,
       ),
     );
-    return { items, total };
   }
 
   async detail(structureId: string, mandateId: string, now = new Date()): Promise<MandateDetail> {

@@ -28,13 +28,15 @@ describe('mandateUsability', () => {
     expect(mandateUsability(facts(), at('2026-11-24T09:59:59.999Z'))).toEqual({ usable: false, reason: 'not_started' });
   });
 
-  it('refuses an expired or revoked status even inside the period (the worker already processed it)', () => {
-    for (const status of [
-      MandateStatus.Expired,
-      MandateStatus.Revoked,
-      MandateStatus.PendingConsent,
-      MandateStatus.Refused,
-    ]) {
+  it('refuses a mandate the worker marked expired, as expired, whatever the clock says', () => {
+    expect(mandateUsability(facts({ status: MandateStatus.Expired }), at('2026-12-01T00:00:00Z'))).toEqual({
+      usable: false,
+      reason: 'expired',
+    });
+  });
+
+  it('refuses a revoked, pending or refused status even inside the period', () => {
+    for (const status of [MandateStatus.Revoked, MandateStatus.PendingConsent, MandateStatus.Refused]) {
       expect(mandateUsability(facts({ status }), at('2026-12-01T00:00:00Z'))).toEqual({
         usable: false,
         reason: 'not_active',

@@ -31,6 +31,12 @@ interface UsabilityCheck {
 
 /** The checks in the order the rule makes them: the first that fails is the reason. */
 const USABILITY_CHECKS: readonly UsabilityCheck[] = [
+  // Marked expired by the worker: reads as expired, like a mandate past its end it has not seen yet.
+  {
+    reason: 'expired',
+    fails: (facts) => facts.status === MandateStatus.Expired,
+    sql: `m.status = '${MandateStatus.Expired}'`,
+  },
   {
     reason: 'not_active',
     fails: (facts) => facts.status !== MandateStatus.Active,

@@ -12,6 +12,7 @@ import { RevocationReason } from '../enums/revocation-reason.enum.js';
 import { sealDigest, type RevocationSealPayload } from '../mandate-seal.js';
 import { areaStates } from '../mandate-state.js';
 import { AttestationsService } from './attestations.service.js';
+import { ExpiryScheduler, type RevocationPropagation } from './expiry-scheduler.service.js';
 
 export interface RevocationRequest {
   structureId: string;
@@ -29,9 +30,19 @@ export class RevocationService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditRecorder,
     private readonly attestations: AttestationsService,
+    private readonly scheduler: ExpiryScheduler,
   ) {}
 
+  /** Then, after the commit, a job ends what the mandate opened and tells the people concerned. */
   async revoke(request: RevocationRequest): Promise<Attestation> {
+    const { attestation, propagation } = await this.revokeInTransaction(request);
+    await this.scheduler.revoked(propagation);
+    return attestation;
+  }
+
+  private async revokeInTransaction(
+    request: RevocationRequest,
+  ): Promise<{ attestation: Attestation; propagation: RevocationPropagation }> {
     return this.dataSource.transaction(async (manager) => {
       const mandate = await manager.findOne(Mandate, {
         where: { id: request.mandateId, structureId: request.structureId },
@@ -74,7 +85,8 @@ export class RevocationService {
         remainingAreas: remaining,
         revokedAt: now.toISOString(),
       };
-      return this.attestations.issueForRevocation(manager, mandate, statement);
+      const attestation = await this.attestations.issueForRevocation(manager, mandate, statement);
+      return { attestation, propagation: { mandateId: mandate.id, revokedAt: now.toISOString(), whole } };
     });
   }
 }
