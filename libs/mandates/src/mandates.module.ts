@@ -9,6 +9,7 @@ import { Citizen } from './entities/citizen.entity.js';
 import { MandateProcedure } from './entities/mandate-procedure.entity.js';
 import { Mandate } from './entities/mandate.entity.js';
 import { AttestationsService } from './services/attestations.service.js';
+import { AreaReplacement } from './services/area-replacement.service.js';
 import { ConsentService } from './services/consent.service.js';
 import { MandateQueries } from './services/mandate-queries.service.js';
 import { MandateRequests } from './services/mandate-requests.service.js';
@@ -20,6 +21,7 @@ import { RevocationService } from './services/revocation.service.js';
 const services = [
   MandateRequests,
   ConsentService,
+  AreaReplacement,
   RevocationService,
   MandateQueries,
   AttestationsService,

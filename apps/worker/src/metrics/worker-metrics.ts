@@ -1,11 +1,12 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { AuditSealer } from '@relais/audit';
+import { AuditCheckpointer } from '@relais/audit-checkpoints';
 import { MandateExpiry } from '@relais/mandates';
 import { QueueName } from '@relais/queue';
 import type { Queue } from 'bullmq';
 import { Gauge, Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
@@ -15,13 +16,13 @@ const ageSeconds = (since: Date | string | null | undefined) =>
 
 /**
  * The worker's Prometheus metrics, read at each scrape: jobs per queue and state, how late the
- * oldest expiry is, the sealing lag, the age of the last audit checkpoint (once that table exists).
+ * oldest expiry is, the sealing lag, the age of the last signed audit checkpoint.
  */
 @Injectable()
 export class WorkerMetrics {
   readonly registry = new Registry();
 
-  constructor(moduleRef: ModuleRef, dataSource: DataSource, expiry: MandateExpiry) {
+  constructor(moduleRef: ModuleRef, expiry: MandateExpiry, sealer: AuditSealer, checkpointer: AuditCheckpointer) {
     const queues = Object.values(QueueName).map((name) => moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
     new Gauge({
       name: 'relais_queue_jobs',
@@ -48,19 +49,16 @@ export class WorkerMetrics {
       help: 'Age of the oldest audit event waiting in the outbox to be sealed (0: none waiting).',
       registers: [this.registry],
       async collect() {
-        const [row] = await dataSource.query('SELECT min(occurred_at) AS oldest FROM audit_outbox');
-        this.set(ageSeconds(row?.oldest));
+        this.set(await sealer.sealingLagSeconds());
       },
     });
     new Gauge({
       name: 'relais_audit_last_checkpoint_age_seconds',
-      help: 'Age of the last signed audit checkpoint (absent until checkpoints exist).',
+      help: 'Age of the last signed audit checkpoint (absent until the first one).',
       registers: [this.registry],
       async collect() {
-        const [table] = await dataSource.query("SELECT to_regclass('audit_checkpoints') IS NOT NULL AS present");
-        if (!table?.present) return;
-        const [row] = await dataSource.query('SELECT max(created_at) AS last FROM audit_checkpoints');
-        if (row?.last) this.set(ageSeconds(row.last));
+        const age = await checkpointer.lastCheckpointAgeSeconds();
+        if (age !== null) this.set(age);
       },
     });
   }

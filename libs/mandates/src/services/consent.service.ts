@@ -5,7 +5,7 @@ import { DomainException, ErrorCode } from '@relais/exceptions';
 import type { FranceConnectIdentity } from '@relais/france-connect';
 import { Signer } from '@relais/signing';
 import { PROCEDURE_AREA_LABELS, Structure } from '@relais/structures';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 import { consentFacts, consentFactsDigest, type ConsentFacts } from '../consent-facts.js';
 import { consentTextDigest, consentTextVersionAt, type ConsentText } from '../consent-text.js';
@@ -15,12 +15,11 @@ import { MandateProcedure } from '../entities/mandate-procedure.entity.js';
 import { Mandate } from '../entities/mandate.entity.js';
 import { ConsentChannel } from '../enums/consent-channel.enum.js';
 import { MandateStatus } from '../enums/mandate-status.enum.js';
-import { RevocationReason } from '../enums/revocation-reason.enum.js';
 import type { ConsentEvidence } from '../interfaces/consent-evidence.interface.js';
 import { citizenIdentityDigest, type MandateSealPayload } from '../mandate-seal.js';
+import { AreaReplacement } from './area-replacement.service.js';
 import { AttestationsService } from './attestations.service.js';
 import { ExpiryScheduler } from './expiry-scheduler.service.js';
-import { mandateUsability } from './mandate-usability.js';
 
 /** What the consent page shows the citizen (and the aide beside them). */
 export interface ConsentPage {
@@ -56,6 +55,7 @@ export class ConsentService {
     private readonly signer: Signer,
     private readonly attestations: AttestationsService,
     private readonly expiry: ExpiryScheduler,
+    private readonly replacement: AreaReplacement,
   ) {}
 
   /** The consent page for an identified citizen, with the current text as of `now`. */
@@ -64,7 +64,7 @@ export class ConsentService {
     const mandate = await this.pendingFor(manager, mandateId, citizenId);
     const citizen = await manager.findOneByOrFail(Citizen, { id: citizenId });
     const facts = await this.facts(manager, mandate, citizen, now);
-    const replaced = await this.coveredElsewhere(manager, mandate, citizenId, now);
+    const replaced = await this.replacement.coveredElsewhere(manager, mandate, citizenId, now);
     return {
       mandate,
       citizen,
@@ -107,7 +107,7 @@ export class ConsentService {
       if (facts.text.version !== decision.textVersion || consentTextDigest(facts.text) !== decision.textDigest) {
         return 'text_changed';
       }
-      await this.replaceOlderAuthorisations(manager, mandate, citizen.id, now);
+      await this.replacement.replaceOlder(manager, mandate, citizen.id, now);
       await manager.insert(
         MandateProcedure,
         mandate.areas.map((area) => ({
@@ -213,51 +213,5 @@ export class ConsentService {
       manager.findOneByOrFail(Aide, { id: mandate.aideId }),
     ]);
     return consentFacts({ mandate, structure, aide, citizen }, now, consentTextVersionAt(now));
-  }
-
-  /** In-force authorisations of this structure for the citizen in the mandate's areas, still usable at `now`. */
-  private async coveredElsewhere(manager: EntityManager, mandate: Mandate, citizenId: string, now: Date) {
-    const procedures = await manager.findBy(MandateProcedure, {
-      structureId: mandate.structureId,
-      citizenId,
-      area: In(mandate.areas),
-      inForce: true,
-    });
-    if (procedures.length === 0) return [];
-    const structure = await manager.findOneByOrFail(Structure, { id: mandate.structureId });
-    const owners = await manager.findBy(Mandate, { id: In(procedures.map((procedure) => procedure.mandateId)) });
-    return procedures.filter((procedure) => {
-      const owner = owners.find((candidate) => candidate.id === procedure.mandateId)!;
-      return mandateUsability({ ...owner, structureActive: structure.active, procedure }, now).usable;
-    });
-  }
-
-  /**
-   * So one area is never covered twice: in-force authorisations for the new mandate's areas are
-   * taken out of force; those still usable are revoked as replaced (journaled), the others (their
-   * mandate ended) are just closed.
-   */
-  private async replaceOlderAuthorisations(manager: EntityManager, mandate: Mandate, citizenId: string, now: Date) {
-    const replaced = await this.coveredElsewhere(manager, mandate, citizenId, now);
-    await manager.update(
-      MandateProcedure,
-      { structureId: mandate.structureId, citizenId, area: In(mandate.areas), inForce: true },
-      { inForce: false },
-    );
-    for (const procedure of replaced) {
-      await manager.update(
-        MandateProcedure,
-        { id: procedure.id },
-        { revokedAt: now, revocationReason: RevocationReason.Replaced },
-      );
-      await this.audit.record(manager, {
-        action: AuditAction.MandateAreaReplaced,
-        actor: { type: AuditActorType.Citizen, id: citizenId },
-        structureId: mandate.structureId,
-        citizenId,
-        mandateId: procedure.mandateId,
-        details: { area: procedure.area, replacedBy: mandate.id },
-      });
-    }
   }
 }
