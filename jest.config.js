@@ -32,6 +32,7 @@ const aliases = [
   'statistics',
   'places',
   'tokens',
+  'portal',
 ];
 
 export default {

@@ -12,6 +12,7 @@ import { FranceConnectModule } from '@relais/france-connect';
 import { LoggerModule } from '@relais/logger';
 import { MandatesModule } from '@relais/mandates';
 import { PlacesModule } from '@relais/places';
+import { PortalModule } from '@relais/portal';
 import { PublicServicesModule } from '@relais/public-services';
 import { QueueModule } from '@relais/queue';
 import { StatisticsModule } from '@relais/statistics';
@@ -27,6 +28,9 @@ import { ConsentController } from './mandates/consent.controller.js';
 import { MandatesController } from './mandates/mandates.controller.js';
 import { VerificationController } from './mandates/verification.controller.js';
 import { PlacesController } from './places/places.controller.js';
+import { CitizenGuard } from './portal/citizen-session.js';
+import { PortalLoginController } from './portal/portal-login.controller.js';
+import { PortalController } from './portal/portal.controller.js';
 import { StatisticsController } from './statistics/statistics.controller.js';
 
 @Module({
@@ -45,6 +49,7 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     DelegationModule,
     StatisticsModule,
     PlacesModule,
+    PortalModule,
   ],
   controllers: [
     HomeController,
@@ -59,7 +64,9 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     PublicServicesController,
     StatisticsController,
     PlacesController,
+    PortalLoginController,
+    PortalController,
   ],
-  providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+  providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, CitizenGuard],
 })
 export class ApiModule {}
