@@ -234,10 +234,17 @@ describe('citizen portal over HTTP, with the identity sandbox as FranceConnect',
       const html = await (await agent.get(`/usager/mandats/${mandate.mandateId}`)).text();
 
       expect(html).toContain('2 connexions');
-      const rows = [...html.matchAll(/<tr><td>[^<]+<\/td><td>([^<]+)<\/td><td>([^<]+)<\/td><td>([^<]+)<\/td><\/tr>/g)];
-      expect(rows.map((row) => row.slice(1))).toEqual([
-        ['Impôts (démo)', 'Argent (impôts, banques)', 'Camille Martin, Mairie de Lille'],
-        ['Impôts (démo)', 'Papiers et citoyenneté', 'Camille Martin, Mairie de Lille'],
+      const uses = [...html.matchAll(/<li class="fr-mb-2w">([\s\S]*?)<\/li>/g)].map((use) =>
+        use[1]
+          .replace(/<[^>]+>/g, '')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      );
+      expect(uses).toEqual([
+        expect.stringMatching(
+          /^Le .+, Camille Martin \(Mairie de Lille\) s’est connecté pour vous à Impôts \(démo\), pour la démarche Argent \(impôts, banques\)\.$/,
+        ),
+        expect.stringMatching(/pour la démarche Papiers et citoyenneté\.$/),
       ]);
       expect(await journal('citizen.history_viewed', mandate.citizenId)).toEqual([
         expect.objectContaining({ actor_type: 'citizen', mandate_id: mandate.mandateId, details: { page: 1 } }),
