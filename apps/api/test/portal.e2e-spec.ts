@@ -1,7 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SessionRedis } from '@relais/auth';
 import { DomainException } from '@relais/exceptions';
-import { CitizenRevocationNotices } from '@relais/portal';
+import { MembershipRole } from '@relais/aides';
 import type { PublicService } from '@relais/public-services';
 import {
   createTestEnvironment,
@@ -12,7 +12,7 @@ import {
 } from '@relais/testing';
 import { DataSource } from 'typeorm';
 
-import { createMember, createStructure, hidden, startConsole } from './console-helpers.js';
+import { createMember, createStructure, hidden, logIn, startConsole } from './console-helpers.js';
 import { delegatedLogin, mandateFor, PortalVisitor, publicService, sessionKey } from './portal-helpers.js';
 
 describe('citizen portal over HTTP, with the identity sandbox as FranceConnect', () => {
@@ -300,18 +300,22 @@ describe('citizen portal over HTTP, with the identity sandbox as FranceConnect',
     });
 
     it('given a citizen stopped an area, when the structure’s supervisor opens their home page, then a notice lists it', async () => {
-      const notices = await app
-        .get((await import('@relais/portal')).CitizenRevocationNotices)
-        .recent(place.structureId);
+      const supervisor = await createMember(
+        app,
+        place.structureId,
+        'responsable.mairie@example.fr',
+        MembershipRole.Supervisor,
+      );
+      const aide = await createMember(app, place.structureId, 'aidant2.mairie@example.fr');
 
-      expect(notices).toEqual([
-        expect.objectContaining({
-          mandateId: mandate.mandateId,
-          areaLabels: ['Argent (impôts, banques)'],
-          whole: false,
-        }),
-      ]);
-    });
+      const supervisorHome = (await (await logIn(app, supervisor)).get('/espace').expect(200)).text;
+      const aideHome = (await (await logIn(app, aide)).get('/espace').expect(200)).text;
+
+      expect(supervisorHome).toContain('Mandats arrêtés par les usagers ces 30 derniers jours');
+      expect(supervisorHome).toContain(`href="/mandats/${mandate.mandateId}"`);
+      expect(supervisorHome).toContain('a arrêté la démarche Argent (impôts, banques).');
+      expect(aideHome).not.toContain('Mandats arrêtés par les usagers');
+    }, 30_000);
 
     it('given the whole mandate, when the citizen stops it twice, then it ends once and the second time says it is already done', async () => {
       const csrf = hidden(await (await agent.get('/usager')).text(), '_csrf');

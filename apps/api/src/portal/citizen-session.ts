@@ -3,12 +3,14 @@ import {
   type CanActivate,
   createParamDecorator,
   type ExecutionContext,
+  Inject,
   Injectable,
   UseGuards,
 } from '@nestjs/common';
 import { SessionCheck } from '@relais/auth';
+import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { CitizenSubject, type CitizenPrincipal } from '@relais/portal';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 
 /** Every portal page but login: the one SessionCheck with the citizen subject (12 h, 30 min idle). */
 @Injectable()
@@ -16,6 +18,7 @@ export class CitizenGuard implements CanActivate {
   constructor(
     private readonly sessions: SessionCheck,
     private readonly subject: CitizenSubject,
+    @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -26,6 +29,17 @@ export class CitizenGuard implements CanActivate {
       returnTo: request.method === 'GET' ? request.originalUrl : undefined,
       returnAfterLogin: request.method === 'GET',
     });
+    // Every logged-in page has the logout form, which ends at FranceConnect's end_session:
+    // Chromium checks that redirect against form-action.
+    const response = context.switchToHttp().getResponse<Response>();
+    const csp = response.getHeader('content-security-policy');
+    if (typeof csp === 'string') {
+      const franceConnect = new URL(this.config.FRANCECONNECT_ISSUER).origin;
+      response.setHeader(
+        'content-security-policy',
+        csp.replace("form-action 'self'", `form-action 'self' ${franceConnect}`),
+      );
+    }
     return true;
   }
 }
