@@ -1,20 +1,12 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DomainException } from '@relais/exceptions';
 import type { PublicService } from '@relais/public-services';
-import {
-  accessibilityViolations,
-  createTestEnvironment,
-  freePort,
-  launchBrowser,
-  startTestIdentitySandbox,
-  type TestEnvironment,
-  type TestIdentitySandbox,
-} from '@relais/testing';
+import { accessibilityViolations, launchBrowser } from '@relais/testing';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 
-import { createMember, createStructure, startConsole } from './console-helpers.js';
-import { delegatedLogin, mandateFor, publicService } from './portal-helpers.js';
+import { createMember, createStructure } from './console-helpers.js';
+import { delegatedLogin, mandateFor, publicService, type RunningPortal, startPortal } from './portal-helpers.js';
 
 /** The focused element's text and outline (a string: the test's TypeScript has no DOM types). */
 const FOCUSED = `(() => {
@@ -36,8 +28,8 @@ const NARROW = { viewport: { width: 320, height: 640 } };
 const ZOOMED = { viewport: { width: 640, height: 450 }, deviceScaleFactor: 2 };
 
 describe('citizen portal in Chromium (axe at 1280 px, 320 px, 200 % zoom; keyboard only; without JavaScript)', () => {
-  let env: TestEnvironment;
-  let sandbox: TestIdentitySandbox;
+  let portal: RunningPortal;
+  let sandbox: RunningPortal['sandbox'];
   let app: NestExpressApplication;
   let browser: Browser;
   let baseUrl: string;
@@ -81,16 +73,8 @@ describe('citizen portal in Chromium (axe at 1280 px, 320 px, 200 % zoom; keyboa
   }
 
   beforeAll(async () => {
-    env = await createTestEnvironment();
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    sandbox = await startTestIdentitySandbox({
-      redirectUris: [`${baseUrl}/usager/connexion/retour`],
-      postLogoutRedirectUris: [`${baseUrl}/usager/au-revoir`],
-    });
-    Object.assign(process.env, { ISSUER: baseUrl, FRANCECONNECT_ISSUER: sandbox.issuer });
-    app = await startConsole();
-    await app.listen(port, '127.0.0.1');
+    portal = await startPortal();
+    ({ app, baseUrl, sandbox } = portal);
     const db = app.get(DataSource);
     const structureId = await createStructure(app, 'Maison France Services de Belleville');
     const aide = await createMember(app, structureId, 'aidant.portail.navigateur@example.fr');
@@ -105,10 +89,7 @@ describe('citizen portal in Chromium (axe at 1280 px, 320 px, 200 % zoom; keyboa
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await sandbox?.close();
-    await env?.dispose();
-    delete process.env.ISSUER;
+    await portal?.close();
   });
 
   it('Marie-Thérèse logs in, sees her mandate and its use, stops one area (refused at once), and logs out of FranceConnect too', async () => {

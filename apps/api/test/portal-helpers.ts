@@ -2,10 +2,18 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SessionRedis } from '@relais/auth';
 import { DelegationOpener } from '@relais/delegation';
 import { PublicService } from '@relais/public-services';
-import { CitizenUserAgent } from '@relais/testing';
+import {
+  CitizenUserAgent,
+  createTestEnvironment,
+  freePort,
+  startTestIdentitySandbox,
+  type TestEnvironment,
+  type TestIdentitySandbox,
+} from '@relais/testing';
 import { DataSource } from 'typeorm';
 
 import { findIdentityByKey } from '../../identity-sandbox/src/identities/test-identities.js';
+import { startConsole } from './console-helpers.js';
 import { consentedMandate, registerService } from './delegation-helpers.js';
 
 /** A consented mandate for a sandbox test identity (its FranceConnect sub), as FranceConnect names them. */
@@ -74,4 +82,38 @@ export async function sessionKey(app: NestExpressApplication, cookie: string): P
     .replace(/^s:/, '')
     .replace(/\.[^.]*$/, '');
   return `${app.get(SessionRedis).prefix}session:${sid}`;
+}
+
+export interface RunningPortal {
+  env: TestEnvironment;
+  sandbox: TestIdentitySandbox;
+  app: NestExpressApplication;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** The api on a free port with the identity sandbox as FranceConnect, the portal's addresses registered there. */
+export async function startPortal(): Promise<RunningPortal> {
+  const env = await createTestEnvironment();
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const sandbox = await startTestIdentitySandbox({
+    redirectUris: [`${baseUrl}/usager/connexion/retour`],
+    postLogoutRedirectUris: [`${baseUrl}/usager/au-revoir`],
+  });
+  Object.assign(process.env, { ISSUER: baseUrl, FRANCECONNECT_ISSUER: sandbox.issuer });
+  const app = await startConsole();
+  await app.listen(port, '127.0.0.1');
+  return {
+    env,
+    sandbox,
+    app,
+    baseUrl,
+    close: async () => {
+      await app.close();
+      await sandbox.close();
+      await env.dispose();
+      delete process.env.ISSUER;
+    },
+  };
 }

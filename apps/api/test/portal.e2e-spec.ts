@@ -3,21 +3,22 @@ import { SessionRedis } from '@relais/auth';
 import { DomainException } from '@relais/exceptions';
 import { MembershipRole } from '@relais/aides';
 import type { PublicService } from '@relais/public-services';
-import {
-  createTestEnvironment,
-  freePort,
-  startTestIdentitySandbox,
-  type TestEnvironment,
-  type TestIdentitySandbox,
-} from '@relais/testing';
 import { DataSource } from 'typeorm';
 
-import { createMember, createStructure, hidden, logIn, startConsole } from './console-helpers.js';
-import { delegatedLogin, mandateFor, PortalVisitor, publicService, sessionKey } from './portal-helpers.js';
+import { createMember, createStructure, hidden, logIn } from './console-helpers.js';
+import {
+  delegatedLogin,
+  mandateFor,
+  PortalVisitor,
+  publicService,
+  type RunningPortal,
+  sessionKey,
+  startPortal,
+} from './portal-helpers.js';
 
 describe('citizen portal over HTTP, with the identity sandbox as FranceConnect', () => {
-  let env: TestEnvironment;
-  let sandbox: TestIdentitySandbox;
+  let portal: RunningPortal;
+  let sandbox: RunningPortal['sandbox'];
   let app: NestExpressApplication;
   let baseUrl: string;
   let db: DataSource;
@@ -32,16 +33,8 @@ describe('citizen portal over HTTP, with the identity sandbox as FranceConnect',
     ]);
 
   beforeAll(async () => {
-    env = await createTestEnvironment();
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    sandbox = await startTestIdentitySandbox({
-      redirectUris: [`${baseUrl}/usager/connexion/retour`],
-      postLogoutRedirectUris: [`${baseUrl}/usager/au-revoir`],
-    });
-    Object.assign(process.env, { ISSUER: baseUrl, FRANCECONNECT_ISSUER: sandbox.issuer });
-    app = await startConsole();
-    await app.listen(port, '127.0.0.1');
+    portal = await startPortal();
+    ({ app, baseUrl, sandbox } = portal);
     db = app.get(DataSource);
     const structureId = await createStructure(app, 'Maison France Services de Belleville');
     const aide = await createMember(app, structureId, 'aidant.portail@example.fr');
@@ -50,10 +43,7 @@ describe('citizen portal over HTTP, with the identity sandbox as FranceConnect',
   }, 60_000);
 
   afterAll(async () => {
-    await app?.close();
-    await sandbox?.close();
-    await env?.dispose();
-    delete process.env.ISSUER;
+    await portal?.close();
   });
 
   describe('login', () => {
