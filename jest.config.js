@@ -35,6 +35,7 @@ const aliases = [
   'dates',
   'audit-checkpoints',
   'retention',
+  'portal',
 ];
 
 export default {

@@ -13,6 +13,7 @@ import { FranceConnectModule } from '@relais/france-connect';
 import { LoggerModule } from '@relais/logger';
 import { MandatesModule } from '@relais/mandates';
 import { PlacesModule } from '@relais/places';
+import { PortalModule } from '@relais/portal';
 import { PublicServicesModule } from '@relais/public-services';
 import { QueueModule } from '@relais/queue';
 import { StatisticsModule } from '@relais/statistics';
@@ -30,6 +31,9 @@ import { MandateCreationController } from './mandates/mandate-creation.controlle
 import { MandatesController } from './mandates/mandates.controller.js';
 import { VerificationController } from './mandates/verification.controller.js';
 import { PlacesController } from './places/places.controller.js';
+import { CitizenGuard } from './portal/citizen-session.js';
+import { PortalLoginController } from './portal/portal-login.controller.js';
+import { PortalController } from './portal/portal.controller.js';
 import { StatisticsController } from './statistics/statistics.controller.js';
 
 @Module({
@@ -49,6 +53,7 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     StatisticsModule,
     PlacesModule,
     AuditCheckpointsModule,
+    PortalModule,
   ],
   controllers: [
     HomeController,
@@ -65,7 +70,9 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     StatisticsController,
     PlacesController,
     CheckpointsController,
+    PortalLoginController,
+    PortalController,
   ],
-  providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+  providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, CitizenGuard],
 })
 export class ApiModule {}

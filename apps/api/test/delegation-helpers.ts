@@ -11,7 +11,7 @@ export async function consentedMandate(
   structureId: string,
   aideId: string,
   areas: string[],
-  identity: { givenName: string; familyName: string; birthdate?: string },
+  identity: { givenName: string; familyName: string; birthdate?: string; sub?: string },
 ): Promise<{ mandateId: string; citizenId: string }> {
   const requests = app.get(MandateRequests);
   const consents = app.get(ConsentService);
@@ -23,7 +23,7 @@ export async function consentedMandate(
     channel: ConsentChannel.SameDevice,
   });
   const franceConnect = {
-    sub: `test-sub-${(citizens += 1)}-${identity.familyName}`,
+    sub: identity.sub ?? `test-sub-${(citizens += 1)}-${identity.familyName}`,
     givenName: identity.givenName,
     familyName: identity.familyName,
     birthdate: identity.birthdate ?? '1970-01-01',

@@ -12,7 +12,12 @@ describe('loadSandboxConfig', () => {
       expect.objectContaining({
         client_id: 'relais-local',
         client_secret: 'relais-local-secret',
-        redirect_uris: ['http://localhost:3000/franceconnect/callback', 'http://127.0.0.1:3000/franceconnect/callback'],
+        redirect_uris: [
+          'http://localhost:3000/franceconnect/callback',
+          'http://127.0.0.1:3000/franceconnect/callback',
+          'http://localhost:3000/usager/connexion/retour',
+          'http://127.0.0.1:3000/usager/connexion/retour',
+        ],
         token_endpoint_auth_method: 'client_secret_post',
         id_token_signed_response_alg: 'ES256',
       }),
@@ -27,9 +32,17 @@ describe('loadSandboxConfig', () => {
     expect(config.clients[0].redirect_uris).toEqual([
       'http://localhost:3000/franceconnect/callback',
       'http://127.0.0.1:3000/franceconnect/callback',
+      'http://localhost:3000/usager/connexion/retour',
+      'http://127.0.0.1:3000/usager/connexion/retour',
       'http://127.0.0.1:4000/cb',
       'http://localhost:4000/cb',
     ]);
+  });
+
+  it('given extra post-logout redirect URIs, when the config is read, then every client accepts them too', () => {
+    const config = loadSandboxConfig({ SANDBOX_EXTRA_POST_LOGOUT_REDIRECT_URIS: 'http://127.0.0.1:4000/au-revoir' });
+
+    expect(config.clients[0].post_logout_redirect_uris).toContain('http://127.0.0.1:4000/au-revoir');
   });
 
   it('given SANDBOX_CLIENTS, when the config is read, then those clients replace the default one, with FranceConnect defaults', () => {

@@ -24,8 +24,18 @@ export const RELAIS_LOCAL_CLIENT: ClientMetadata = {
   client_id: 'relais-local',
   client_secret: 'relais-local-secret',
   client_name: 'Relais (local)',
-  redirect_uris: ['http://localhost:3000/franceconnect/callback', 'http://127.0.0.1:3000/franceconnect/callback'],
-  post_logout_redirect_uris: ['http://localhost:3000/', 'http://127.0.0.1:3000/'],
+  redirect_uris: [
+    'http://localhost:3000/franceconnect/callback',
+    'http://127.0.0.1:3000/franceconnect/callback',
+    'http://localhost:3000/usager/connexion/retour',
+    'http://127.0.0.1:3000/usager/connexion/retour',
+  ],
+  post_logout_redirect_uris: [
+    'http://localhost:3000/',
+    'http://127.0.0.1:3000/',
+    'http://localhost:3000/usager/au-revoir',
+    'http://127.0.0.1:3000/usager/au-revoir',
+  ],
 };
 
 /** What FranceConnect registers for every service: code flow, ES256 signatures, secret in the body. */
@@ -103,10 +113,17 @@ function clients(env: Env): ClientMetadata[] {
   for (const uri of extraRedirectUris) {
     if (!URL.canParse(uri)) throw new SandboxConfigError(`SANDBOX_EXTRA_REDIRECT_URIS: "${uri}" is not a URL.`);
   }
+  const extraLogoutUris = list(env, 'SANDBOX_EXTRA_POST_LOGOUT_REDIRECT_URIS');
+  for (const uri of extraLogoutUris) {
+    if (!URL.canParse(uri)) {
+      throw new SandboxConfigError(`SANDBOX_EXTRA_POST_LOGOUT_REDIRECT_URIS: "${uri}" is not a URL.`);
+    }
+  }
   return configured.map((client) => ({
     ...FRANCE_CONNECT_CLIENT_DEFAULTS,
     ...client,
     redirect_uris: [...new Set([...(client.redirect_uris ?? []), ...extraRedirectUris])],
+    post_logout_redirect_uris: [...new Set([...(client.post_logout_redirect_uris ?? []), ...extraLogoutUris])],
   }));
 }
 

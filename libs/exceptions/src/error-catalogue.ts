@@ -169,6 +169,18 @@ export const ERROR_CATALOGUE = {
     message: 'Ce mandat n’existe pas dans votre structure.',
     when: "no such mandate in the aide's structure",
   },
+  [ErrorCode.CitizenMandateNotFound]: {
+    status: 404,
+    title: 'Mandat introuvable',
+    message: 'Nous ne trouvons pas ce mandat parmi les vôtres.',
+    when: 'in the citizen portal, no such mandate (or area) among the logged-in citizen’s own',
+  },
+  [ErrorCode.PortalLoginNotStarted]: {
+    status: 400,
+    title: 'Connexion à recommencer',
+    message: 'Recommencez la connexion : ouvrez la page « Voir mes mandats » et cliquez sur le bouton FranceConnect.',
+    when: 'the portal’s FranceConnect callback reached without a login started in this session (or replayed)',
+  },
   [ErrorCode.AreaOutsidePerimeter]: {
     status: 400,
     title: 'Démarche non proposée',

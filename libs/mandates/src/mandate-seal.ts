@@ -32,7 +32,9 @@ export interface RevocationSealPayload {
   /** SHA-256 (base64url) of the mandate's seal: which sealed mandate this revocation ends. */
   mandateSealDigest: string;
   structure: { id: string; siret: string };
-  aide: { id: string };
+  /** The aide who did it with the citizen present; absent when the citizen did it in the portal. */
+  aide?: { id: string };
+  revokedBy?: 'citizen';
   revokedAreas: string[];
   remainingAreas: string[];
   revokedAt: string;

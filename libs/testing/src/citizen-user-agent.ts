@@ -8,8 +8,8 @@ export class CitizenUserAgent {
   constructor(private readonly sandboxOrigin: string) {}
 
   /** One request to the sandbox, without following redirects; remembers the cookies set. */
-  async send(url: URL, form?: Record<string, string>): Promise<Response> {
-    const headers: Record<string, string> = {};
+  async send(url: URL, form?: Record<string, string>, extraHeaders: Record<string, string> = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...extraHeaders };
     if (this.cookies.size > 0) {
       headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     }
@@ -47,6 +47,11 @@ export class CitizenUserAgent {
       }
     }
     throw new Error('too many redirects');
+  }
+
+  /** The value of a cookie in the jar (e.g. a session cookie, to find its session in a test). */
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
   }
 
   private remember(setCookie: string): void {

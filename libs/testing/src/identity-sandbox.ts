@@ -17,12 +17,20 @@ export interface TestIdentitySandbox {
 
 /**
  * The local FranceConnect stand-in (apps/identity-sandbox, compiled) on a free port, with its
- * default `relais-local` client, which also accepts `redirectUris`.
+ * default `relais-local` client, which also accepts `redirectUris` (and `postLogoutRedirectUris`).
  */
-export async function startTestIdentitySandbox(options: { redirectUris: string[] }): Promise<TestIdentitySandbox> {
+export async function startTestIdentitySandbox(options: {
+  redirectUris: string[];
+  postLogoutRedirectUris?: string[];
+}): Promise<TestIdentitySandbox> {
   if (!existsSync(SANDBOX)) throw new Error(`${SANDBOX} is missing: run "npm run build" first (npm test does)`);
   const child = spawn(process.execPath, [SANDBOX], {
-    env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_EXTRA_REDIRECT_URIS: options.redirectUris.join(',') },
+    env: {
+      ...process.env,
+      SANDBOX_PORT: '0',
+      SANDBOX_EXTRA_REDIRECT_URIS: options.redirectUris.join(','),
+      SANDBOX_EXTRA_POST_LOGOUT_REDIRECT_URIS: (options.postLogoutRedirectUris ?? []).join(','),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = once(child, 'exit');

@@ -110,6 +110,7 @@ Relais is running (logs in ${logDir}). Ctrl+C stops everything.
   Demo public service (delegated login)     ${DEMO_SERVICE_URL}/
     log in there as ${DEMO_AIDE_EMAIL} and act for Marie-Thérèse Hélène Lefèvre-Ndiaye (demo mandate)
   Operator pages (public services)          ${config.ISSUER}/operateur/services-publics (responsable@demo.relais.fr)
+  Citizen portal                            ${config.ISSUER}/usager (log in as Marie-Thérèse on the stand-in)
 
 Demo accounts (password for all: ${DEMO_PASSWORD}); add the TOTP key to any authenticator app:
 ${accountsTable(accounts)}

@@ -51,6 +51,10 @@ export enum AuditAction {
   PublicServiceDisabled = 'public_service.disabled',
   PublicServiceEnabled = 'public_service.enabled',
   PublicServiceSecretRotated = 'public_service.secret_rotated',
+  // Citizen portal
+  CitizenLoggedIn = 'citizen.logged_in',
+  CitizenLoggedOut = 'citizen.logged_out',
+  CitizenHistoryViewed = 'citizen.history_viewed',
   // Digital mediation places (operator import)
   PlacesImported = 'places.imported',
 }

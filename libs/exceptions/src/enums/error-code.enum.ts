@@ -32,6 +32,8 @@ export enum ErrorCode {
   // Mandates
   AideNotTrained = 'aide_not_trained',
   MandateNotFound = 'mandate_not_found',
+  CitizenMandateNotFound = 'citizen_mandate_not_found',
+  PortalLoginNotStarted = 'portal_login_not_started',
   AreaOutsidePerimeter = 'area_outside_perimeter',
   ConsentLinkInvalid = 'consent_link_invalid',
   ConsentNotStarted = 'consent_not_started',

@@ -39,8 +39,13 @@ export class FranceConnectClient {
     this.redirectUri = franceConnectRedirectUri(config.ISSUER);
   }
 
-  /** The URL to send the citizen to, and what to keep in their session until the callback. */
-  async authorizationRequest(): Promise<{ url: URL; transaction: FranceConnectTransaction }> {
+  /**
+   * The URL to send the citizen to, and what to keep in their session until the callback; another
+   * registered redirect URI than the consent's one may be given (the citizen portal has its own).
+   */
+  async authorizationRequest(
+    redirectUri = this.redirectUri,
+  ): Promise<{ url: URL; transaction: FranceConnectTransaction }> {
     try {
       const configuration = await this.discover();
       const transaction: FranceConnectTransaction = {
@@ -49,7 +54,7 @@ export class FranceConnectClient {
         codeVerifier: client.randomPKCECodeVerifier(),
       };
       const url = client.buildAuthorizationUrl(configuration, {
-        redirect_uri: this.redirectUri,
+        redirect_uri: redirectUri,
         scope: FRANCECONNECT_SCOPE,
         acr_values: this.config.FRANCECONNECT_ACR,
         code_challenge: await client.calculatePKCECodeChallenge(transaction.codeVerifier),
@@ -68,9 +73,21 @@ export class FranceConnectClient {
    * Only the callback URL's query is read: the redirect URI is the configured one, even behind a proxy.
    */
   async identify(callbackUrl: URL, transaction: FranceConnectTransaction): Promise<FranceConnectIdentity> {
+    return (await this.logIn(callbackUrl, transaction)).identity;
+  }
+
+  /**
+   * The same check, for a session that will end with FranceConnect (the citizen portal): also gives
+   * the raw ID token, to keep in the server-side session as the logout's id_token_hint only.
+   */
+  async logIn(
+    callbackUrl: URL,
+    transaction: FranceConnectTransaction,
+    redirectUri = this.redirectUri,
+  ): Promise<{ identity: FranceConnectIdentity; idToken: string }> {
     try {
       const configuration = await this.discover();
-      const currentUrl = new URL(this.redirectUri);
+      const currentUrl = new URL(redirectUri);
       currentUrl.search = callbackUrl.search;
       const tokens = await client.authorizationCodeGrant(configuration, currentUrl, {
         pkceCodeVerifier: transaction.codeVerifier,
@@ -83,9 +100,26 @@ export class FranceConnectClient {
         throw new UnexpectedFranceConnectResponseError('unexpected_acr', 'acr');
       }
       const userinfo = await client.fetchUserInfo(configuration, tokens.access_token, idToken.sub);
-      return identityFromClaims(idToken, userinfo, tokens.id_token!);
+      return { identity: identityFromClaims(idToken, userinfo, tokens.id_token!), idToken: tokens.id_token! };
     } catch (error) {
       throw this.failure(error);
+    }
+  }
+
+  /**
+   * Where to send the browser to end its FranceConnect session too (RP-initiated logout); null when
+   * FranceConnect cannot be reached (the Relais session ends anyway).
+   */
+  async logoutUrl(idTokenHint: string, postLogoutRedirectUri: string, state: string): Promise<URL | null> {
+    try {
+      return client.buildEndSessionUrl(await this.discover(), {
+        id_token_hint: idTokenHint,
+        post_logout_redirect_uri: postLogoutRedirectUri,
+        state,
+      });
+    } catch (error) {
+      this.logger.warn({ err: failureSummary(error) }, 'FranceConnect logout unavailable');
+      return null;
     }
   }
 

@@ -98,7 +98,7 @@ export class AttestationsService {
     mandate: Mandate,
     statement: RevocationSealPayload,
   ): Promise<Attestation> {
-    const parties = await this.parties(manager, mandate, statement.aide.id);
+    const parties = await this.parties(manager, mandate, statement.aide?.id);
     const seal = await this.signer.sign(statement);
     const mandateAttestation = await manager.findOneByOrFail(Attestation, {
       mandateId: mandate.id,

@@ -14,16 +14,19 @@ import { areaStates } from '../mandate-state.js';
 import { AttestationsService } from './attestations.service.js';
 import { ExpiryScheduler, type RevocationPropagation } from './expiry-scheduler.service.js';
 
-export interface RevocationRequest {
-  structureId: string;
+/** Who stops it: an aide of the structure with the citizen present, or the citizen (portal). */
+export type Revoker = { structureId: string; aideId: string } | { citizenId: string };
+
+export type RevocationRequest = Revoker & {
   mandateId: string;
-  /** The aide doing it, with the citizen present. */
-  aideId: string;
   /** One area, or every area still usable when absent. */
   area?: ProcedureArea;
-}
+};
 
-/** Stopping a mandate, or one of its areas, at the citizen's request; gives a revocation attestation. */
+/**
+ * Stopping a mandate, or one of its areas, at the citizen's request (through an aide, or themselves
+ * in the portal); gives a revocation attestation.
+ */
 @Injectable()
 export class RevocationService {
   constructor(
@@ -44,8 +47,11 @@ export class RevocationService {
     request: RevocationRequest,
   ): Promise<{ attestation: Attestation; propagation: RevocationPropagation }> {
     return this.dataSource.transaction(async (manager) => {
+      const byAide = 'aideId' in request;
       const mandate = await manager.findOne(Mandate, {
-        where: { id: request.mandateId, structureId: request.structureId },
+        where: byAide
+          ? { id: request.mandateId, structureId: request.structureId }
+          : { id: request.mandateId, citizenId: request.citizenId },
         lock: { mode: 'pessimistic_write' },
       });
       if (!mandate) throw new DomainException(ErrorCode.MandateNotFound);
@@ -62,13 +68,20 @@ export class RevocationService {
       await manager.update(
         MandateProcedure,
         { mandateId: mandate.id, area: In(revoked) },
-        { inForce: false, revokedAt: now, revocationReason: RevocationReason.Revoked, revokedByAideId: request.aideId },
+        {
+          inForce: false,
+          revokedAt: now,
+          revocationReason: RevocationReason.Revoked,
+          revokedByAideId: byAide ? request.aideId : null,
+        },
       );
       const whole = remaining.length === 0;
       if (whole) await manager.update(Mandate, { id: mandate.id }, { status: MandateStatus.Revoked, revokedAt: now });
       await this.audit.record(manager, {
         action: whole ? AuditAction.MandateRevoked : AuditAction.MandateAreaRevoked,
-        actor: { type: AuditActorType.Aide, id: request.aideId },
+        actor: byAide
+          ? { type: AuditActorType.Aide, id: request.aideId }
+          : { type: AuditActorType.Citizen, id: request.citizenId },
         structureId: mandate.structureId,
         citizenId: mandate.citizenId,
         mandateId: mandate.id,
@@ -80,7 +93,7 @@ export class RevocationService {
         mandateId: mandate.id,
         mandateSealDigest: sealDigest(mandate.seal!),
         structure: { id: structure.id, siret: structure.siret },
-        aide: { id: request.aideId },
+        ...(byAide ? { aide: { id: request.aideId } } : { revokedBy: 'citizen' as const }),
         revokedAreas: revoked,
         remainingAreas: remaining,
         revokedAt: now.toISOString(),
