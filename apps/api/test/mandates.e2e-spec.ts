@@ -222,7 +222,8 @@ describe('mandates: request, FranceConnect identification, consent, attestation,
     expect(bad.stdout).toContain('REFUSÉE');
     const byCode = await runCli(env, ['attestation:verify', attestation.code]);
     expect(byCode.stdout).toContain('AUTHENTIQUE');
-  });
+    // The whole journey, two CLI processes included: a minute leaves room on a busy machine.
+  }, 90_000);
 
   it('publishes the seal keys as a JWKS without private parts', async () => {
     const jwks = await request(app.getHttpServer()).get('/attestations/jwks.json').expect(200);
