@@ -48,7 +48,7 @@ const CONSENT_TEXT_VERSIONS: ConsentTextVersion[] = [
     ],
   },
   {
-    // Says from when, not only until when.
+    // Says from when, not only until when; names the citizen portal as a way to stop.
     version: '2026-12-v2',
     publishedAt: new Date('2026-12-01T00:00:00+01:00'),
     render: (terms) => [
@@ -57,7 +57,9 @@ const CONSENT_TEXT_VERSIONS: ConsentTextVersion[] = [
       `La personne qui m’aide aujourd’hui est ${terms.aideName}. D’autres aidants formés de ${terms.structureName} peuvent aussi m’aider.`,
       `Les démarches : ${terms.areaLabels.join(', ')}.`,
       `Mon accord commence le ${frenchDate(terms.startsAt)}. Il dure ${terms.durationLabel}, jusqu’au ${frenchDate(terms.expiresAt)}.`,
-      `Je peux arrêter mon accord quand je veux. Il suffit de le demander à ${terms.structureName}.`,
+      'Je peux arrêter mon accord quand je veux.',
+      'Je peux le faire moi-même sur internet, dans mon espace Relais, avec FranceConnect.',
+      `Je peux aussi le demander à ${terms.structureName}.`,
       'Mes informations servent seulement à ces démarches. Elles ne sont données à personne d’autre.',
     ],
   },

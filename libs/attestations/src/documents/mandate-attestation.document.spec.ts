@@ -35,7 +35,8 @@ describe('renderMandateAttestation', () => {
   it('explains how to stop the mandate at any time', async () => {
     const { text } = await readPdf(await renderMandateAttestation(sampleMandateAttestation()));
     expect(text).toContain('Vous pouvez arrêter le mandat à tout moment.');
-    expect(text).toContain('retournez voir la structure France Services de Vire Normandie, ou demandez à l’aidant(e).');
+    expect(text).toContain('Vous pouvez le faire vous-même sur http://localhost:3000/usager, avec FranceConnect.');
+    expect(text).toContain('retourner voir la structure France Services de Vire Normandie, ou demander à l’aidant(e).');
   });
 
   it('prints the consent text as the citizen agreed to it, with its version and date', async () => {

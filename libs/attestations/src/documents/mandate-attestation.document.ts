@@ -41,7 +41,10 @@ export async function renderMandateAttestation(attestation: MandateAttestation):
 
   layout.heading('Comment arrêter le mandat\u00a0?');
   layout.paragraph('Vous pouvez arrêter le mandat à tout moment. Vous pouvez aussi retirer une seule démarche.');
-  layout.paragraph(`Pour cela, retournez voir la structure ${structureName}, ou demandez à l’aidant(e).`);
+  // The citizen portal lives beside the verification page, on the same Relais address.
+  const portal = new URL('/usager', verification.url).href;
+  layout.paragraph(`Vous pouvez le faire vous-même sur ${portal}, avec FranceConnect.`);
+  layout.paragraph(`Vous pouvez aussi retourner voir la structure ${structureName}, ou demander à l’aidant(e).`);
   layout.paragraph('L’arrêt compte tout de suite. Vous recevez alors une attestation de fin de mandat.');
 
   layout.heading('Ce que vous avez accepté', 70);
