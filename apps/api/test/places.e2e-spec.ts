@@ -86,7 +86,7 @@ describe('/lieux: find help near me', () => {
     const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     await context.close();
     expect(overflow).toBeLessThanOrEqual(0);
-  });
+  }, 90_000);
 
   it('works with the keyboard alone and without JavaScript: Tab to the field, type, Enter', async () => {
     const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });
@@ -105,5 +105,5 @@ describe('/lieux: find help near me', () => {
 
     await expect(page.locator('h2#resultats').textContent()).resolves.toMatch(/\d+ lieux trouvés/);
     await context.close();
-  });
+  }, 90_000);
 });

@@ -91,5 +91,5 @@ describe('public statistics pages', () => {
     const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     await context.close();
     expect(overflow).toBeLessThanOrEqual(0);
-  });
+  }, 90_000);
 });

@@ -106,7 +106,7 @@ describe('operator CLI: public services', () => {
       'public_service.disabled',
       'public_service.enabled',
     ]);
-  });
+  }, 90_000);
 
   it('rotates the secret and prints the new one once', async () => {
     const before = await db.query('SELECT secret_hash FROM public_services WHERE client_id = $1', [clientId]);
