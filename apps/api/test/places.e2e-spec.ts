@@ -76,17 +76,23 @@ describe('/lieux: find help near me', () => {
     ['1280 px wide', { viewport: { width: 1280, height: 900 } }],
     ['320 px wide', { viewport: { width: 320, height: 640 } }],
     ['200 % zoom', { viewport: { width: 640, height: 450 }, deviceScaleFactor: 2 }],
-  ])('reads well at %s: no accessibility violation, no horizontal scrolling', async (_label, options) => {
-    const context = await browser.newContext({ locale: 'fr-FR', ...options });
-    const page = await context.newPage();
+  ])(
+    'reads well at %s: no accessibility violation, no horizontal scrolling',
+    async (_label, options) => {
+      const context = await browser.newContext({ locale: 'fr-FR', ...options });
+      const page = await context.newPage();
 
-    await page.goto(`${baseUrl}/lieux?q=75020`);
+      await page.goto(`${baseUrl}/lieux?q=75020`);
 
-    expect(await accessibilityViolations(page)).toEqual([]);
-    const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
-    await context.close();
-    expect(overflow).toBeLessThanOrEqual(0);
-  }, 90_000);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      const overflow = await page.evaluate(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      );
+      await context.close();
+      expect(overflow).toBeLessThanOrEqual(0);
+    },
+    90_000,
+  );
 
   it('works with the keyboard alone and without JavaScript: Tab to the field, type, Enter', async () => {
     const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });

@@ -81,15 +81,21 @@ describe('public statistics pages', () => {
   it.each([
     ['a desktop screen', { width: 1280, height: 900 }],
     ['a 320 px wide phone', { width: 320, height: 640 }],
-  ])('reads well on %s: no accessibility violation, no horizontal scrolling', async (_label, viewport) => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport });
-    const page = await context.newPage();
+  ])(
+    'reads well on %s: no accessibility violation, no horizontal scrolling',
+    async (_label, viewport) => {
+      const context = await browser.newContext({ locale: 'fr-FR', viewport });
+      const page = await context.newPage();
 
-    await page.goto(`${baseUrl}/statistiques`);
+      await page.goto(`${baseUrl}/statistiques`);
 
-    expect(await accessibilityViolations(page)).toEqual([]);
-    const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
-    await context.close();
-    expect(overflow).toBeLessThanOrEqual(0);
-  }, 90_000);
+      expect(await accessibilityViolations(page)).toEqual([]);
+      const overflow = await page.evaluate(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      );
+      await context.close();
+      expect(overflow).toBeLessThanOrEqual(0);
+    },
+    90_000,
+  );
 });
