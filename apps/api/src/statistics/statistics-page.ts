@@ -1,3 +1,4 @@
+import { frenchMonth } from '@relais/dates';
 import {
   barChartSvg,
   INDICATOR_DEFINITIONS,
@@ -7,7 +8,9 @@ import {
   type PublicStatistics,
 } from '@relais/statistics';
 
-const MONTH = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+/** "janvier 2026" for "2026-01", with the one French month vocabulary (@relais/dates). */
+const monthLabel = (month: string) => `${frenchMonth(Number(month.slice(5, 7)))} ${month.slice(0, 4)}`;
+/** Chart axis labels only: abbreviations ("janv.") fit twelve bars. */
 const SHORT_MONTH = new Intl.DateTimeFormat('fr-FR', { month: 'short', timeZone: 'UTC' });
 const monthDate = (month: string) => new Date(`${month}-01T00:00:00Z`);
 
@@ -15,7 +18,7 @@ const monthDate = (month: string) => new Date(`${month}-01T00:00:00Z`);
 export function statisticsPage(statistics: PublicStatistics) {
   const shown = (value: number | null) =>
     value === null ? `moins de ${statistics.threshold}` : value.toLocaleString('fr-FR');
-  const months = statistics.months.map((month) => ({ label: MONTH.format(monthDate(month.month)), ...month }));
+  const months = statistics.months.map((month) => ({ label: monthLabel(month.month), ...month }));
   const logins = statistics.months.map((month) => month.values[Indicator.DelegatedLogins]);
   return {
     pageTitle: 'Statistiques publiques',
