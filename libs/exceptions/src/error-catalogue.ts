@@ -175,6 +175,13 @@ export const ERROR_CATALOGUE = {
     message: 'Nous ne trouvons pas ce mandat parmi les vôtres.',
     when: 'in the citizen portal, no such mandate (or area) among the logged-in citizen’s own',
   },
+  [ErrorCode.AttestationRemoved]: {
+    status: 410,
+    title: 'Attestation supprimée',
+    message:
+      'Ce mandat a pris fin il y a longtemps : comme la loi le demande, son attestation et les données de la personne ont été supprimées. Le journal garde la trace des démarches, sans données personnelles.',
+    when: 'download of an attestation whose PDF the retention job removed (mandate ended more than RETENTION_YEARS ago)',
+  },
   [ErrorCode.PortalLoginNotStarted]: {
     status: 400,
     title: 'Connexion à recommencer',

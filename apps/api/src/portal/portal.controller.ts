@@ -86,8 +86,8 @@ export class PortalController {
     @Param('attestationId', ParseUUIDPipe) attestationId: string,
     @Res() res: Response,
   ) {
-    const attestation = await this.mandates.attestation(citizen.citizenId, id, attestationId);
+    const { attestation, pdf } = await this.mandates.attestation(citizen.citizenId, id, attestationId);
     await this.attestations.recordDownload(attestation, { citizenId: citizen.citizenId });
-    sendPdf(res, attestation.pdf, `attestation-${attestation.kind}-${attestation.code}.pdf`);
+    sendPdf(res, pdf, `attestation-${attestation.kind}-${attestation.code}.pdf`);
   }
 }

@@ -33,6 +33,7 @@ export enum ErrorCode {
   AideNotTrained = 'aide_not_trained',
   MandateNotFound = 'mandate_not_found',
   CitizenMandateNotFound = 'citizen_mandate_not_found',
+  AttestationRemoved = 'attestation_removed',
   PortalLoginNotStarted = 'portal_login_not_started',
   AreaOutsidePerimeter = 'area_outside_perimeter',
   ConsentLinkInvalid = 'consent_link_invalid',

@@ -10,6 +10,7 @@ import {
 } from '@relais/attestations';
 import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
+import { DomainException, ErrorCode } from '@relais/exceptions';
 import { Signer } from '@relais/signing';
 import { PROCEDURE_AREA_LABELS, Structure, type ProcedureArea } from '@relais/structures';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -37,6 +38,12 @@ function factsAsSealed(payload: Record<string, unknown>, mandate: Mandate): bool
 const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** Why a code or a file is not accepted as a Relais attestation. */
+/** The file of an attestation loaded with its pdf column; 410 once retention removed it. */
+export function storedPdf(attestation: Attestation): Buffer {
+  if (!attestation.pdf) throw new DomainException(ErrorCode.AttestationRemoved);
+  return attestation.pdf;
+}
+
 export type AttestationRefusal = 'unknown_code' | 'not_an_attestation' | 'altered_file' | 'invalid_seal';
 
 /** What checking an attestation tells: genuine or not and, if genuine, where its mandate stands now. */
@@ -117,7 +124,10 @@ export class AttestationsService {
     return this.store(manager, mandate, AttestationKind.Revocation, code, seal, pdf);
   }
 
-  /** The stored PDF of an attestation, or null; with a structure, only for that structure's mandates. */
+  /**
+   * The stored PDF of an attestation, or null when there is none; with a structure, only for that
+   * structure's mandates. A PDF the retention job removed is a 410 (storedPdf).
+   */
   async pdf(attestationId: string, structureId?: string): Promise<{ attestation: Attestation; pdf: Buffer } | null> {
     const query = this.dataSource
       .getRepository(Attestation)
@@ -127,7 +137,7 @@ export class AttestationsService {
       .where('a.id = :attestationId', { attestationId });
     if (structureId) query.andWhere('m.structure_id = :structureId', { structureId });
     const row = await query.getOne();
-    return row ? { attestation: row, pdf: row.pdf } : null;
+    return row ? { attestation: row, pdf: storedPdf(row) } : null;
   }
 
   /** Journals that an aide (or the citizen, without aideId) downloaded an attestation. */
