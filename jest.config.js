@@ -32,6 +32,7 @@ const aliases = [
   'statistics',
   'places',
   'tokens',
+  'text',
   'dates',
   'audit-checkpoints',
   'retention',
