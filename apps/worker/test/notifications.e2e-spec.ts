@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { projectRoot } from '@relais/config';
-import { NotificationsJob, QueueName, redisOptions } from '@relais/queue';
+import { MandatesJob, NotificationsJob, QueueName, redisOptions } from '@relais/queue';
 import { createTestEnvironment, startTestSmtpServer, type TestEnvironment, type TestSmtpServer } from '@relais/testing';
 import { Job, Queue } from 'bullmq';
 import pg from 'pg';
@@ -74,11 +74,28 @@ describe('Worker: email delivery on the notifications queue', () => {
     await env?.dispose();
   });
 
-  it('without SMTP_URL: says once, at start, that delivery is disabled, and schedules the job every minute', async () => {
+  it('without SMTP_URL: says once, at start, that delivery is disabled, and schedules the jobs (sending every minute, the citizen digests daily)', async () => {
     await startWorker();
 
     const scheduler = await until(() => queue.getJobScheduler('notifications-send'), 20_000, 'the scheduler');
     expect(scheduler).toMatchObject({ name: NotificationsJob.Send, every: 60_000 });
+    // The citizen's daily emails are scheduled on the mandates queue, at fixed Paris times.
+    const mandates = new Queue(QueueName.Mandates, {
+      connection: redisOptions(env.redisUrl),
+      prefix: `${env.redisPrefix}:bull`,
+    });
+    try {
+      const digest = await until(() => mandates.getJobScheduler('citizen-uses-digest'), 20_000, 'the digest scheduler');
+      expect(digest).toMatchObject({ name: MandatesJob.UsesDigest, pattern: '0 7 * * *', tz: 'Europe/Paris' });
+      const ending = await until(
+        () => mandates.getJobScheduler('citizen-ending-notices'),
+        20_000,
+        'the notices scheduler',
+      );
+      expect(ending).toMatchObject({ name: MandatesJob.EndingNotices, pattern: '0 10 * * *', tz: 'Europe/Paris' });
+    } finally {
+      await mandates.close();
+    }
     const lines = logLines(DISABLED);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 40, msg: expect.stringContaining('SMTP_URL is not set') });
