@@ -42,6 +42,15 @@ export class CitizenNotices {
       `SELECT to_char(($1::timestamptz AT TIME ZONE 'Europe/Paris')::date - 1, 'YYYY-MM-DD') AS day`,
       [now],
     );
+    return this.queueUsesDigestOf(day);
+  }
+
+  /**
+   * The digest of one Paris day (YYYY-MM-DD), as the daily job does for the day before; for the
+   * operator's `citizen-emails:run --day`. Digesting a day not yet over takes its key: the uses
+   * after it get no email (they stay in the portal).
+   */
+  async queueUsesDigestOf(day: string): Promise<DigestRun> {
     const inserted: Array<{ id: string }> = await this.dataSource.query(
       `WITH bounds AS (
            SELECT to_char(d, 'YYYY-MM-DD') AS day,
