@@ -381,7 +381,8 @@ describe('citizen notifications: what the citizen receives by email', () => {
       );
       expect(mails).toHaveLength(1);
       const text = plain(mails[0].text);
-      expect(text).toContain('Votre mandat se termine bientôt.');
+      expect(mails[0].subject).toBe('Votre mandat se termine dans 7 jours');
+      expect(text).toContain('Votre mandat se termine dans 7 jours.');
       expect(text).toMatch(/Les démarches :\n- Papiers[^\n]*\n\n/); // the area still in force only
       expect(text).toContain('La structure :\nFrance Services de Belleville, 12 rue de Belleville, 75020 Paris');
       expect(text).toContain('Retournez voir la structure avant la fin du mandat.');

@@ -128,18 +128,20 @@ ${SIGNATURE}
 
 /**
  * To the citizen, seven days before the end of a mandate still in force (MandateEndingNotices).
- * Payload: mandateId, structureName, structureAddress, areas (labels still in force), expiresAt.
+ * Payload: mandateId, structureName, structureAddress, areas (labels still in force), expiresAt,
+ * daysLeft (whole days, rounded up, when it was queued).
  */
 export function citizenMandateEndsSoonEmail(payload: Record<string, unknown>, { baseUrl }: EmailContext): EmailContent {
   const expiresAt = instant(payload.expiresAt);
   const areas = texts(payload.areas);
+  const days =
+    Number.isInteger(payload.daysLeft) && (payload.daysLeft as number) > 0 ? (payload.daysLeft as number) : null;
+  const soon = days ? `dans ${days === 1 ? '1 jour' : `${days} jours`}` : 'bientôt';
   return {
-    subject: expiresAt
-      ? `Votre mandat se termine bientôt, le ${frenchDate(expiresAt)}`
-      : 'Votre mandat se termine bientôt',
+    subject: `Votre mandat se termine ${soon}`,
     text: `Bonjour,
 
-Votre mandat se termine bientôt.
+Votre mandat se termine ${soon}.
 ${expiresAt ? `Il s'arrête le ${frenchDate(expiresAt)}, à ${frenchTime(expiresAt)} (heure de Paris).\n` : ''}Après, les aidants ne pourront plus faire de démarches pour vous.
 
 La structure :

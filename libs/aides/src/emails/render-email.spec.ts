@@ -155,10 +155,12 @@ describe('renderEmail', () => {
         structureAddress: '12 rue de la Gare, 14500 Vire',
         areas: ['Argent (impôts, banque)'],
         expiresAt: '2026-12-08T09:05:00.000Z',
+        daysLeft: 7,
       },
       context,
     );
-    expect(email.subject).toBe('Votre mandat se termine bientôt, le 8\u00a0décembre 2026');
+    expect(email.subject).toBe('Votre mandat se termine dans 7 jours');
+    expect(email.text).toContain('Votre mandat se termine dans 7 jours.\n');
     expect(email.text).toContain("Il s'arrête le 8\u00a0décembre 2026, à 10\u00a0h\u00a005 (heure de Paris).");
     expect(email.text).toContain('Retournez voir la structure avant la fin du mandat.');
     expect(email.text).toContain(

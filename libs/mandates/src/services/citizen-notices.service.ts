@@ -110,7 +110,8 @@ export class CitizenNotices {
        SELECT citizen_id, $2::text, $2::text || ':' || id,
               jsonb_build_object('mandateId', id, 'structureName', structure_name,
                                  'structureAddress', structure_address, 'areas', areas,
-                                 'expiresAt', ${isoUtc('expires_at')})
+                                 'expiresAt', ${isoUtc('expires_at')},
+                                 'daysLeft', ceil(extract(epoch FROM expires_at - $1::timestamptz) / 86400)::int)
          FROM due WHERE areas IS NOT NULL
        ON CONFLICT (dedup_key) DO NOTHING
        RETURNING id`,
