@@ -1,7 +1,15 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
-import { AidesJob, AuditJob, DelegationsJob, NotificationsJob, QueueName, RetentionJob } from '@relais/queue';
+import {
+  AidesJob,
+  AuditJob,
+  DelegationsJob,
+  MandatesJob,
+  NotificationsJob,
+  QueueName,
+  RetentionJob,
+} from '@relais/queue';
 import type { Queue } from 'bullmq';
 
 /** Every day at 03:00 (the worker's time zone). */
@@ -13,6 +21,11 @@ export const NOTIFICATIONS_SCHEDULE = { every: 60_000 };
 /** What expired mandates opened at public services is ended every minute. */
 export const DELEGATIONS_SCHEDULE = { every: 60_000 };
 
+/** Every day at 07:00 in Paris: the uses of the Paris day before, one email per mandate. */
+export const USES_DIGEST_SCHEDULE = { pattern: '0 7 * * *', tz: 'Europe/Paris' };
+/** Every day at 10:00 in Paris: the seven-day notices of mandates ending soon. */
+export const ENDING_NOTICES_SCHEDULE = { pattern: '0 10 * * *', tz: 'Europe/Paris' };
+
 /** Periodic jobs; upserting a scheduler is idempotent, so every worker may do it at start. */
 @Injectable()
 export class JobSchedules implements OnApplicationBootstrap {
@@ -22,6 +35,7 @@ export class JobSchedules implements OnApplicationBootstrap {
     @InjectQueue(QueueName.Notifications) private readonly notificationsQueue: Queue,
     @InjectQueue(QueueName.Delegations) private readonly delegationsQueue: Queue,
     @InjectQueue(QueueName.Retention) private readonly retentionQueue: Queue,
+    @InjectQueue(QueueName.Mandates) private readonly mandatesQueue: Queue,
     @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
   ) {}
 
@@ -45,6 +59,13 @@ export class JobSchedules implements OnApplicationBootstrap {
     // Idempotent (removed citizens are skipped), so the queue's default retries are safe.
     await this.retentionQueue.upsertJobScheduler('retention-personal-data', RETENTION_SCHEDULE, {
       name: RetentionJob.RemovePersonalData,
+    });
+    // Idempotent (notifications.dedup_key), so the queue's default retries are safe.
+    await this.mandatesQueue.upsertJobScheduler('citizen-uses-digest', USES_DIGEST_SCHEDULE, {
+      name: MandatesJob.UsesDigest,
+    });
+    await this.mandatesQueue.upsertJobScheduler('citizen-ending-notices', ENDING_NOTICES_SCHEDULE, {
+      name: MandatesJob.EndingNotices,
     });
   }
 }

@@ -22,4 +22,5 @@ export * from './services/mandate-requests.service.js';
 export * from './services/mandate-usability.js';
 export * from './services/revocation-notices.service.js';
 export * from './services/revocation.service.js';
+export * from './services/citizen-notices.service.js';
 export * from './verification-code.js';

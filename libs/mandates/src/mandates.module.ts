@@ -17,6 +17,7 @@ import { ExpiryScheduler } from './services/expiry-scheduler.service.js';
 import { MandateExpiry } from './services/mandate-expiry.service.js';
 import { RevocationNotices } from './services/revocation-notices.service.js';
 import { RevocationService } from './services/revocation.service.js';
+import { CitizenNotices } from './services/citizen-notices.service.js';
 
 const services = [
   MandateRequests,
@@ -28,6 +29,7 @@ const services = [
   MandateExpiry,
   ExpiryScheduler,
   RevocationNotices,
+  CitizenNotices,
 ];
 
 /** Mandates: requests, consent, sealing, attestations, revocation, expiry; the app also imports config and database. */

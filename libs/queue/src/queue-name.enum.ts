@@ -47,6 +47,10 @@ export enum MandatesJob {
   ExpirySweep = 'expiry-sweep',
   /** After a revocation: ends grants and tokens, queues the citizen's and supervisors' emails. */
   PropagateRevocation = 'propagate-revocation',
+  /** Daily (07:00 Paris): one email per mandate used the day before, listing that day's uses. */
+  UsesDigest = 'citizen-uses-digest',
+  /** Daily (10:00 Paris): the citizen's email seven days before the end of a mandate still in force. */
+  EndingNotices = 'citizen-ending-notices',
 }
 
 /** Every job name of every queue: the worker refuses to start unless each has a handler. */

@@ -21,6 +21,11 @@ const PROCESSES = [
   { name: 'demo-service', script: 'dist/apps/demo-service/src/main.js' },
 ];
 
+/** The dev mail catcher (apps/mail-catcher): started, and given to the worker, when SMTP_URL is unset. */
+const MAIL_CATCHER = { name: 'mail-catcher', script: 'dist/apps/mail-catcher/src/main.js' };
+export const DEMO_MAIL_CATCHER_SMTP_URL = 'smtp://127.0.0.1:1025';
+export const DEMO_MAIL_CATCHER_PAGE = 'http://localhost:1080/';
+
 const DEMO_PLACES_FILE = 'database/seeds/lieux-de-mediation-numerique.demo.json';
 
 async function seed(context: CliContext) {
@@ -78,11 +83,18 @@ export const demoCommands: CommandRegistration = (program, context) => {
         DEMO_SERVICE_CLIENT_SECRET: demoService.clientSecret,
       };
 
+      // Without a mail server of their own, the emails go to the catcher's page.
+      const catchMail = !config.SMTP_URL;
+      const envOf: Record<string, NodeJS.ProcessEnv> = {
+        'demo-service': { ...process.env, ...demoServiceEnv },
+        ...(catchMail ? { worker: { ...process.env, SMTP_URL: DEMO_MAIL_CATCHER_SMTP_URL } } : {}),
+      };
+
       const logDir = join(root, 'var', 'log');
       mkdirSync(logDir, { recursive: true });
-      const children = PROCESSES.map(({ name, script }) => {
+      const children = [...(catchMail ? [MAIL_CATCHER] : []), ...PROCESSES].map(({ name, script }) => {
         const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
-        const env = name === 'demo-service' ? { ...process.env, ...demoServiceEnv } : process.env;
+        const env = envOf[name] ?? process.env;
         const child = spawn(process.execPath, [join(root, script)], { cwd: root, env });
         child.stdout.pipe(log);
         child.stderr.pipe(log);
@@ -111,6 +123,7 @@ Relais is running (logs in ${logDir}). Ctrl+C stops everything.
     log in there as ${DEMO_AIDE_EMAIL} and act for Marie-Thérèse Hélène Lefèvre-Ndiaye (demo mandate)
   Operator pages (public services)          ${config.ISSUER}/operateur/services-publics (responsable@demo.relais.fr)
   Citizen portal                            ${config.ISSUER}/usager (log in as Marie-Thérèse on the stand-in)
+  Emails sent (mail catcher)                ${catchMail ? `${DEMO_MAIL_CATCHER_PAGE} (the worker sends to ${DEMO_MAIL_CATCHER_SMTP_URL})` : `sent to your SMTP_URL (${new URL(config.SMTP_URL!).host})`}
 
 Demo accounts (password for all: ${DEMO_PASSWORD}); add the TOTP key to any authenticator app:
 ${accountsTable(accounts)}

@@ -1,4 +1,9 @@
 import { NotificationKind } from '../enums/notification-kind.enum.js';
+import {
+  citizenMandateCreatedEmail,
+  citizenMandateEndsSoonEmail,
+  citizenMandateUsedEmail,
+} from './citizen-mandate.email.js';
 import { deactivatedForDormancyEmail } from './deactivated-for-dormancy.email.js';
 import { dormancyWarningEmail } from './dormancy-warning.email.js';
 import type { EmailContent, EmailContext } from './email-content.js';
@@ -27,7 +32,13 @@ export function renderEmail(
     case NotificationKind.MandateRevoked:
       return mandateRevokedEmail(payload, context);
     case NotificationKind.CitizenMandateRevoked:
-      return citizenMandateRevokedEmail(payload);
+      return citizenMandateRevokedEmail(payload, context);
+    case NotificationKind.CitizenMandateCreated:
+      return citizenMandateCreatedEmail(payload, context);
+    case NotificationKind.CitizenMandateUsed:
+      return citizenMandateUsedEmail(payload, context);
+    case NotificationKind.CitizenMandateEndsSoon:
+      return citizenMandateEndsSoonEmail(payload, context);
     default: {
       const unknown: never = kind;
       throw new Error(`No email for notification kind "${String(unknown)}"`);

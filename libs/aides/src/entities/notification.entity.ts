@@ -27,6 +27,13 @@ export class Notification {
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 
+  /**
+   * Unique when set: emails a repeated job may queue again (daily digest, seven-day notice,
+   * mandate created) carry one, and are inserted with ON CONFLICT (dedup_key) DO NOTHING.
+   */
+  @Column({ name: 'dedup_key', type: 'text', nullable: true, unique: true })
+  dedupKey: string | null;
+
   /** Null until delivered (NotificationSender). */
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
   sentAt: Date | null;

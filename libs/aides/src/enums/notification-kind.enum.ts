@@ -10,4 +10,10 @@ export enum NotificationKind {
   MandateRevoked = 'mandate_revoked',
   /** To the citizen after a revocation. */
   CitizenMandateRevoked = 'citizen_mandate_revoked',
+  /** To the citizen when they consented to a mandate (with the attestation code). */
+  CitizenMandateCreated = 'citizen_mandate_created',
+  /** To the citizen, the day after their mandate was used: that day's uses (one per mandate and day). */
+  CitizenMandateUsed = 'citizen_mandate_used',
+  /** To the citizen, seven days before the end of a mandate still in force (once). */
+  CitizenMandateEndsSoon = 'citizen_mandate_ends_soon',
 }

@@ -105,7 +105,8 @@ export class AttestationsService {
     mandate: Mandate,
     statement: RevocationSealPayload,
   ): Promise<Attestation> {
-    const parties = await this.parties(manager, mandate, statement.aide?.id);
+    // The citizen stopping it in the portal names no aide (the mandate's own aide took no part).
+    const { aide, ...parties } = await this.parties(manager, mandate, statement.aide?.id);
     const seal = await this.signer.sign(statement);
     const mandateAttestation = await manager.findOneByOrFail(Attestation, {
       mandateId: mandate.id,
@@ -114,6 +115,7 @@ export class AttestationsService {
     const code = newVerificationCode();
     const pdf = await renderRevocationAttestation({
       ...parties,
+      ...(statement.aide ? { aide } : {}),
       mandateId: mandate.id,
       revokedAreas: areaItems(statement.revokedAreas),
       remainingAreas: areaItems(statement.remainingAreas),

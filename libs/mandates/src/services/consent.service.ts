@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Aide, aideMayAct, assertMayAct } from '@relais/aides';
+import { Aide, aideMayAct, assertMayAct, Notification, NotificationKind } from '@relais/aides';
 import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import type { FranceConnectIdentity } from '@relais/france-connect';
@@ -167,8 +167,43 @@ export class ConsentService {
         },
       });
       const attestation = await this.attestations.issueForMandate(manager, mandate);
+      await this.queueCreatedEmail(manager, mandate, citizen, facts, attestation);
       return { mandate, attestation };
     });
+  }
+
+  /**
+   * The citizen's copy (when FranceConnect gave an address), in the consent transaction: who, for
+   * what, until when, and the attestation code. The address is read at delivery, not copied.
+   */
+  private async queueCreatedEmail(
+    manager: EntityManager,
+    mandate: Mandate,
+    citizen: Citizen,
+    facts: ConsentFacts,
+    attestation: Attestation,
+  ): Promise<void> {
+    if (!citizen.email) return;
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Notification)
+      .values({
+        citizenId: citizen.id,
+        kind: NotificationKind.CitizenMandateCreated,
+        dedupKey: `${NotificationKind.CitizenMandateCreated}:${mandate.id}`,
+        payload: {
+          mandateId: mandate.id,
+          structureName: facts.structure.name,
+          structureAddress: facts.structure.address,
+          areas: facts.areas.map((area) => area.label),
+          startsAt: facts.startsAt,
+          expiresAt: facts.expiresAt,
+          attestationCode: attestation.code,
+        },
+      })
+      .orIgnore()
+      .execute();
   }
 
   /** The citizen says no: the request is closed, kept for the record, never usable. */
