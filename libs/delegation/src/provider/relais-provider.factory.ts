@@ -15,6 +15,7 @@ import type { DelegatedAccounts } from '../services/delegated-accounts.service.j
 import { DELEGATION_CLAIMS, delegationClaims, pairwiseSubject } from './delegation-claims.js';
 import { logProviderErrors, providerErrorCode } from './provider-errors.js';
 import type { ProviderPages } from './provider-pages.js';
+import { relaisProviderResponses, widenFormAction } from './provider-responses.js';
 import { RedisAdapter } from './redis-adapter.js';
 
 /** Where the provider is mounted in the api. */
@@ -108,6 +109,10 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
       token_endpoint_auth_method: 'client_secret_basic',
       id_token_signed_response_alg: 'ES256',
     },
+    // A public service's browser code may call userinfo (and the token endpoint) from the origins
+    // of its own redirect URIs, not from anywhere.
+    clientBasedCORS: (_ctx, origin, client) =>
+      client.redirectUris?.some((uri) => URL.canParse(uri) && new URL(uri).origin === origin) ?? false,
     features: {
       devInteractions: { enabled: false },
       claimsParameter: { enabled: true },
@@ -116,6 +121,8 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx, form) => {
+          // The confirmation then redirects to the service's post-logout address.
+          widenFormAction(ctx, [ctx.oidc.session?.state?.postLogoutRedirectUri as string | undefined]);
           ctx.type = 'html';
           ctx.body = await pages.render('delegation/logout.njk', {
             pageTitle: 'Déconnexion',
@@ -160,6 +167,7 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
   const provider = new Provider(`${config.ISSUER}${OIDC_MOUNT_PATH}`, configuration);
   provider.proxy = config.ISSUER.startsWith('https:');
   logProviderErrors(provider);
+  provider.use(relaisProviderResponses(pages));
   // Client secrets are stored hashed: the "client_secret" oidc-provider holds is the hash.
   (provider.Client.prototype as unknown as { compareClientSecret(actual: unknown): boolean }).compareClientSecret =
     function compareClientSecret(this: { clientSecret: string }, actual: unknown) {

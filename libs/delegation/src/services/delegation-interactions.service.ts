@@ -8,6 +8,7 @@ import type Provider from 'oidc-provider';
 import { OIDC_PROVIDER } from '../delegation.tokens.js';
 import type { Delegation } from '../entities/delegation.entity.js';
 import { requestedArea, requestedClaimNames } from '../provider/claims-parameter.js';
+import { replaceEarlierSession } from '../provider/provider-session.js';
 import { DELEGATION_ACR, DELEGATION_PATH } from '../provider/relais-provider.factory.js';
 import { DelegationOpener } from './delegation-opener.service.js';
 
@@ -63,6 +64,9 @@ export class DelegationInteractions {
     if (claims.length > 0) grant.addOIDCClaims(claims);
     const grantId = await grant.save();
     await this.opener.attachGrant(delegation.id, grantId);
+    // An earlier delegated login in this browser: its provider session ends here, not through
+    // the provider's auto-submitting logout page (libs/delegation/README.md, "Sessions").
+    await replaceEarlierSession(this.provider, req, res);
     await this.provider.interactionFinished(
       req,
       res,
