@@ -25,7 +25,6 @@ export const DELEGATION_PATH = '/delegation';
 export const DELEGATION_ACR = 'eidas1';
 /** An unfinished interaction expires after 5 minutes. */
 export const INTERACTION_TTL_S = 300;
-
 export interface ProviderDependencies {
   config: RelaisConfig;
   redis: Redis;
@@ -49,8 +48,12 @@ function clientMetadata(service: PublicService): AdapterPayload {
     grant_types: ['authorization_code'],
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',
+    [DISCLOSE_ACT]: service.discloseAct !== false,
   };
 }
+
+/** Client metadata of Relais' own: whether the service receives `act`. */
+const DISCLOSE_ACT = 'relais_disclose_act';
 
 /**
  * Relais as an OpenID Connect provider for public services (panva's oidc-provider: no protocol
@@ -94,6 +97,7 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
       long: { signed: true, httpOnly: true, sameSite: 'lax' },
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },
+    extraClientMetadata: { properties: [DISCLOSE_ACT] },
     claims: DELEGATION_CLAIMS,
     conformIdTokenClaims: false,
     acrValues: [DELEGATION_ACR],
@@ -153,7 +157,9 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
       const account = clientId ? await accounts.account(id, clientId) : null;
       if (!account || !clientId) return undefined;
       const sub = pairwiseSubject(pairwiseKey, clientId, account.citizen.id);
-      return { accountId: id, claims: async () => delegationClaims(account, sub) };
+      // A service with `act` switched off gets neither act nor anything of the aide.
+      const discloseAct = ctx.oidc.client?.metadata()[DISCLOSE_ACT] !== false;
+      return { accountId: id, claims: async () => delegationClaims(account, sub, { discloseAct }) };
     },
     // A French page from the error catalogue, never panva's raw code or description.
     renderError: async (ctx, out) => {
@@ -168,6 +174,7 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
   provider.proxy = config.ISSUER.startsWith('https:');
   logProviderErrors(provider);
   provider.use(relaisProviderResponses(pages));
+
   // Client secrets are stored hashed: the "client_secret" oidc-provider holds is the hash.
   (provider.Client.prototype as unknown as { compareClientSecret(actual: unknown): boolean }).compareClientSecret =
     function compareClientSecret(this: { clientSecret: string }, actual: unknown) {
