@@ -7,11 +7,13 @@ import type { Redis } from 'ioredis';
 import Provider, {
   type AdapterPayload,
   type Configuration,
+  errors,
   interactionPolicy,
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 
 import type { DelegatedAccounts } from '../services/delegated-accounts.service.js';
+import { clientAuthLimit } from './client-auth-limit.js';
 import { DELEGATION_CLAIMS, delegationClaims, pairwiseSubject } from './delegation-claims.js';
 import { logProviderErrors, providerErrorCode } from './provider-errors.js';
 import type { ProviderPages } from './provider-pages.js';
@@ -25,6 +27,19 @@ export const DELEGATION_PATH = '/delegation';
 export const DELEGATION_ACR = 'eidas1';
 /** An unfinished interaction expires after 5 minutes. */
 export const INTERACTION_TTL_S = 300;
+/** The longest `state` and `nonce` accepted (services send 20 to 100 characters). */
+export const MAX_STATE_NONCE_LENGTH = 512;
+
+/** Refuses an oversized `state` or `nonce` (they are stored with the interaction and echoed back). */
+function boundedLength(name: 'state' | 'nonce') {
+  return (ctx: KoaContextWithOIDC, value: string | undefined) => {
+    if (value === undefined || value.length <= MAX_STATE_NONCE_LENGTH) return;
+    // Not echoed back to the service with the error.
+    if (name === 'state') ctx.oidc.params!.state = undefined;
+    throw new errors.InvalidRequest(`${name} must be at most ${MAX_STATE_NONCE_LENGTH} characters`);
+  };
+}
+
 export interface ProviderDependencies {
   config: RelaisConfig;
   redis: Redis;
@@ -98,6 +113,7 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },
     extraClientMetadata: { properties: [DISCLOSE_ACT] },
+    extraParams: { state: boundedLength('state'), nonce: boundedLength('nonce') },
     claims: DELEGATION_CLAIMS,
     conformIdTokenClaims: false,
     acrValues: [DELEGATION_ACR],
@@ -174,7 +190,13 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
   provider.proxy = config.ISSUER.startsWith('https:');
   logProviderErrors(provider);
   provider.use(relaisProviderResponses(pages));
-
+  provider.use(
+    clientAuthLimit({
+      redis,
+      prefix,
+      onFailure: (clientId, endpoint) => publicServices.journalAuthenticationFailure(clientId, endpoint),
+    }),
+  );
   // Client secrets are stored hashed: the "client_secret" oidc-provider holds is the hash.
   (provider.Client.prototype as unknown as { compareClientSecret(actual: unknown): boolean }).compareClientSecret =
     function compareClientSecret(this: { clientSecret: string }, actual: unknown) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { AuditAction, type AuditEvent, AuditRecorder } from '@relais/audit';
+import { AuditAction, AuditActorType, type AuditEvent, AuditRecorder } from '@relais/audit';
 import { type FieldProblem, ValidationFailedException } from '@relais/exceptions';
 import { type ProcedureArea, toProcedureAreas } from '@relais/structures';
 import type { EntityManager, Repository } from 'typeorm';
@@ -136,6 +136,24 @@ export class PublicServicesService {
       });
     });
     return clientSecret;
+  }
+
+  /**
+   * Journals a failed client authentication (wrong secret) of a registered service at the
+   * provider's `endpoint` (`token`, `token/revocation`); an unknown client_id is not journaled
+   * (anyone can make one up), only rate-limited.
+   */
+  async journalAuthenticationFailure(clientId: string, endpoint: string): Promise<void> {
+    if (!CLIENT_ID_PATTERN.test(clientId ?? '')) return;
+    await this.publicServices.manager.transaction(async (manager) => {
+      const known = await manager.exists(PublicService, { where: { clientId } });
+      if (!known) return;
+      await this.audit.record(manager, {
+        action: AuditAction.PublicServiceAuthenticationFailed,
+        actor: { type: AuditActorType.PublicService, id: clientId },
+        details: { clientId, endpoint },
+      });
+    });
   }
 
   /** Whether the client presented this service's secret (compared as hashes, in constant time). */
