@@ -140,6 +140,7 @@ describe('delegated login end to end in Chromium, with the demo public service a
         area: 'papers',
       },
     ];
+    const subs: string[] = [];
     for (const [index, login] of logins.entries()) {
       await page.goto(`${demo.url}/connexion`);
       if (index === 0) {
@@ -162,7 +163,12 @@ describe('delegated login end to end in Chromium, with the demo public service a
         procedure_area: login.area,
         act: { sub: aide.aideId },
       });
+      subs.push(idToken.sub);
     }
+    // The citizen's sub at this service: Marie's the same both times (pairwise), Paul's another.
+    expect(subs[0]).toBe(subs[2]);
+    expect(subs[1]).not.toBe(subs[0]);
+    expect(subs[0]).toMatch(/^[\w-]{43}$/);
     // No provider page in between (no logout form, no "Submitting Callback"): only redirects.
     expect(providerPages).toEqual([]);
     await context.close();

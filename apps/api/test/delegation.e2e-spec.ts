@@ -184,6 +184,20 @@ describe('delegated login: Relais as OpenID provider for public services', () =>
     );
     expect(otherTokens.claims()!.sub).not.toBe(claims.sub);
     expect(otherTokens.claims()!.procedure_area).toBe('money');
+
+    // The same citizen at the same service again: the same sub (a new delegation, the same person).
+    const againRequest = await authorizationRequest(config);
+    const againTokens = await client.authorizationCodeGrant(
+      config,
+      await delegatedLogin(againRequest.url, marie.citizenId, 'papers'),
+      {
+        pkceCodeVerifier: againRequest.codeVerifier,
+        expectedState: againRequest.state,
+        expectedNonce: againRequest.nonce,
+      },
+    );
+    expect(againTokens.claims()!.sub).toBe(claims.sub);
+    expect(againTokens.claims()!.procedure_area).toBe('papers');
   });
 
   it('pre-selects the area the service asks for through the claims parameter', async () => {

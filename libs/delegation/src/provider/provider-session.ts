@@ -13,6 +13,10 @@ import type Provider from 'oidc-provider';
  * One delegation at a time per browser; the journal keeps every one.
  */
 export async function replaceEarlierSession(provider: Provider, req: Request, res: Response): Promise<void> {
+  // No provider session cookie (a first delegated login in this browser): nothing to end, and no
+  // Redis command spent on it.
+  const name = `${provider.cookieName('session')}=`;
+  if (!(req.headers.cookie ?? '').split(/;\s*/).some((cookie) => cookie.startsWith(name))) return;
   const interaction = await provider.interactionDetails(req, res);
   // The Session model reads the browser's signed session cookie from a plain req/res pair.
   const session = await provider.Session.get({ req, res } as unknown as Parameters<typeof provider.Session.get>[0]);

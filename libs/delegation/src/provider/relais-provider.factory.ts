@@ -52,6 +52,18 @@ export interface ProviderDependencies {
 const derive = (config: RelaisConfig, info: string) =>
   Buffer.from(hkdfSync('sha256', Buffer.from(config.SECRETS_KEY, 'base64'), Buffer.alloc(0), info, 32));
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The provider's account id of a citizen at one public service, which oidc-provider gives as
+ * `sub`: pairwise (stable for that service, unlinkable across services). The delegation itself
+ * is the grant (its id is the delegation's), so each token still names one delegation.
+ */
+export function delegationSubjectFor(config: RelaisConfig): (clientId: string, citizenId: string) => string {
+  const pairwiseKey = derive(config, 'relais/oidc/pairwise-subjects/v1');
+  return (clientId, citizenId) => pairwiseSubject(pairwiseKey, clientId, citizenId);
+}
+
 /** A registered, active public service as oidc-provider client metadata (the secret is a hash). */
 function clientMetadata(service: PublicService): AdapterPayload {
   return {
@@ -78,7 +90,7 @@ const DISCLOSE_ACT = 'relais_disclose_act';
 export function createRelaisProvider(deps: ProviderDependencies): Provider {
   const { config, redis, accounts, publicServices, pages } = deps;
   const prefix = `${config.REDIS_PREFIX}:oidc:`;
-  const pairwiseKey = derive(config, 'relais/oidc/pairwise-subjects/v1');
+  const subjectOf = delegationSubjectFor(config);
 
   const policy = interactionPolicy.base();
   // A delegated login always picks its citizen: an earlier session never answers for a new request.
@@ -168,11 +180,20 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
       policy,
       url: (_ctx, interaction) => `${DELEGATION_PATH}/${interaction.uid}`,
     },
-    findAccount: async (ctx: KoaContextWithOIDC, id: string) => {
+    // The account id is the citizen's pairwise subject at the service; the delegation is the
+    // token's grant (grant id = delegation id), re-checked at every use.
+    findAccount: async (ctx: KoaContextWithOIDC, id: string, token?: { grantId?: string }) => {
       const clientId = ctx.oidc.client?.clientId;
-      const account = clientId ? await accounts.account(id, clientId) : null;
-      if (!account || !clientId) return undefined;
-      const sub = pairwiseSubject(pairwiseKey, clientId, account.citizen.id);
+      if (!clientId) return undefined;
+      // The authorization endpoint with a provider session (code flow): nothing is disclosed
+      // there, and each delegated login picks its citizen again.
+      if (!token) return { accountId: id, claims: async () => ({ sub: id }) };
+      // Tokens issued before grants were named after their delegation: the account id was it.
+      const delegationId = token.grantId && UUID.test(token.grantId) ? token.grantId : id;
+      const account = UUID.test(delegationId) ? await accounts.account(delegationId, clientId) : null;
+      if (!account) return undefined;
+      const sub = subjectOf(clientId, account.citizen.id);
+      if (delegationId === token.grantId && sub !== id) return undefined;
       // A service with `act` switched off gets neither act nor anything of the aide.
       const discloseAct = ctx.oidc.client?.metadata()[DISCLOSE_ACT] !== false;
       return { accountId: id, claims: async () => delegationClaims(account, sub, { discloseAct }) };
