@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createTestEnvironment, freePort, type TestEnvironment } from '@relais/testing';
 import { securityHeaders } from '@relais/web';
 import express from 'express';
+import * as client from 'openid-client';
 import request from 'supertest';
 
 import { createMember, createStructure, hidden, logIn, startConsole, type TestMember } from './console-helpers.js';
@@ -179,5 +180,38 @@ describe('the OpenID provider’s own pages and headers are Relais’', () => {
     expect(logout.text).toContain('Oui, me déconnecter');
     expect(logout.headers['content-security-policy']).toContain(`form-action 'self' ${SERVICE_ORIGIN}`);
     expectConsoleHeaders(logout);
+  }, 60_000);
+
+  it('a service logging out an earlier delegated login does not end the current one', async () => {
+    const other = await registerService(app, 'CAF de démonstration', ['money'], CALLBACK);
+    const browser = await logIn(app, aide);
+    const earlier = await delegatedTokens(
+      browser,
+      await relyingParty(issuer, service),
+      CALLBACK,
+      marie.citizenId,
+      'papers',
+    );
+    const otherConfig = await relyingParty(issuer, other);
+    const current = await delegatedTokens(browser, otherConfig, CALLBACK, marie.citizenId, 'money');
+
+    const logout = await browser
+      .get('/oidc/session/end')
+      .query({ id_token_hint: earlier.id_token!, post_logout_redirect_uri: `${SERVICE_ORIGIN}/`, state: 'etat-1' })
+      .expect(200);
+    expect(logout.text).toContain('Cette connexion pour le compte d’une personne est déjà terminée sur Relais.');
+    expect(logout.text).toContain(`href="${SERVICE_ORIGIN}/?state=etat-1"`);
+    expect(logout.text).not.toContain('name="logout"');
+    expect(logout.text).not.toContain('<form');
+    // The current delegated login still answers.
+    await client.fetchUserInfo(otherConfig, current.access_token, current.claims()!.sub);
+
+    // Its own service's logout asks, as usual.
+    const own = await browser
+      .get('/oidc/session/end')
+      .query({ id_token_hint: current.id_token!, post_logout_redirect_uri: `${SERVICE_ORIGIN}/` })
+      .expect(200);
+    expect(own.text).toContain('Se déconnecter de CAF de démonstration ?');
+    expect(own.text).toContain('name="logout"');
   }, 60_000);
 });

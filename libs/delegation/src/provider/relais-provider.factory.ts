@@ -40,6 +40,30 @@ function boundedLength(name: 'state' | 'nonce') {
   };
 }
 
+/**
+ * Whether an RP-initiated logout names a delegated login this browser's provider session no
+ * longer holds: its service has no authorisation in the session, or the ID token hint names
+ * another subject than the session's account.
+ */
+function isEarlierLogin(ctx: KoaContextWithOIDC): boolean {
+  const session = ctx.oidc.session;
+  const clientId = ctx.oidc.client?.clientId;
+  const hint = ctx.oidc.entities.IdTokenHint as { payload?: { sub?: string } } | undefined;
+  if (!session?.accountId || !clientId) return false;
+  const authorizations = (session as unknown as { authorizations?: Record<string, unknown> }).authorizations;
+  if (!authorizations?.[clientId]) return true;
+  return hint?.payload?.sub !== undefined && hint.payload.sub !== session.accountId;
+}
+
+/** The service's post-logout address with its `state`, as the logout confirmation would redirect. */
+function postLogoutAddress(ctx: KoaContextWithOIDC): string | undefined {
+  const state = ctx.oidc.session?.state as { postLogoutRedirectUri?: string; state?: string } | undefined;
+  if (!state?.postLogoutRedirectUri || !URL.canParse(state.postLogoutRedirectUri)) return undefined;
+  const url = new URL(state.postLogoutRedirectUri);
+  if (state.state != null) url.searchParams.set('state', String(state.state));
+  return url.href;
+}
+
 export interface ProviderDependencies {
   config: RelaisConfig;
   redis: Redis;
@@ -160,6 +184,10 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
             pageTitle: 'Déconnexion',
             form,
             serviceName: ctx.oidc.client?.clientName,
+            // A service's logout for an earlier delegated login (another citizen or service since
+            // in this browser) must not end the current one: a link back to the service, no form.
+            earlier: isEarlierLogin(ctx),
+            backToService: postLogoutAddress(ctx),
           });
         },
         postLogoutSuccessSource: async (ctx) => {
