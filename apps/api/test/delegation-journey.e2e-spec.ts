@@ -13,6 +13,7 @@ import { loadDemoServiceConfig } from '../../demo-service/src/demo-service-confi
 import { type RunningDemoService, startDemoService } from '../../demo-service/src/demo-service.js';
 import { createMember, createStructure, logInInBrowser, startConsole, type TestMember } from './console-helpers.js';
 import { consentedMandate, registerService } from './delegation-helpers.js';
+import { authorizationRequest, relyingParty } from './provider-flow.js';
 
 describe('delegated login end to end in Chromium, with the demo public service as the real client', () => {
   let env: TestEnvironment;
@@ -23,6 +24,7 @@ describe('delegated login end to end in Chromium, with the demo public service a
   let aide: TestMember;
   let marie: { mandateId: string; citizenId: string };
   let paul: { mandateId: string; citizenId: string };
+  let credentials: { clientId: string; clientSecret: string };
 
   const expectAccessible = async (page: Page) => expect(await accessibilityViolations(page)).toEqual([]);
 
@@ -50,7 +52,7 @@ describe('delegated login end to end in Chromium, with the demo public service a
     });
     const demoPort = await freePort();
     const demoUrl = `http://127.0.0.1:${demoPort}`;
-    const credentials = await registerService(
+    credentials = await registerService(
       app,
       'Service public de démonstration',
       ['papers', 'money'],
@@ -171,6 +173,35 @@ describe('delegated login end to end in Chromium, with the demo public service a
     expect(subs[0]).toMatch(/^[\w-]{43}$/);
     // No provider page in between (no logout form, no "Submitting Callback"): only redirects.
     expect(providerPages).toEqual([]);
+
+    // A service asking for form_post: the provider's auto-submitting page is a Relais page with a
+    // visible button (no JavaScript here).
+    const { url } = await authorizationRequest(await relyingParty(issuer, credentials), `${demo.url}/callback`, {
+      response_mode: 'form_post',
+    });
+    await page.goto(url.href);
+    await page.getByRole('link', { name: 'Paul Ferrand' }).click();
+    await page.getByRole('button', { name: 'Confirmer et me connecter' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Retour sur Service public de démonstration');
+    await expect(page.getByRole('button', { name: 'Continuer' }).isVisible()).resolves.toBe(true);
     await context.close();
   }, 120_000);
+
+  it('the form_post page passes axe (WCAG 2.2 AA)', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const { url } = await authorizationRequest(await relyingParty(issuer, credentials), `${demo.url}/callback`, {
+      response_mode: 'form_post',
+    });
+    await page.goto(url.href);
+    await page.waitForURL(/\/connexion$/);
+    await logInInBrowser(app, page, aide);
+    await page.waitForURL(/\/delegation\/[\w-]+$/);
+    await page.getByRole('link', { name: 'Paul Ferrand' }).click();
+    await page.getByRole('button', { name: 'Confirmer et me connecter' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Retour sur Service public de démonstration');
+    await expectAccessible(page);
+    await context.close();
+  }, 90_000);
 });

@@ -237,6 +237,9 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
 
   const provider = new Provider(`${config.ISSUER}${OIDC_MOUNT_PATH}`, configuration);
   provider.proxy = config.ISSUER.startsWith('https:');
+  // One reverse proxy in front, as the api's `trust proxy`: the client IP (rate limits) is the
+  // address that proxy saw, never one the client wrote into X-Forwarded-For.
+  provider.maxIpsCount = 1;
   logProviderErrors(provider);
   provider.use(relaisProviderResponses(pages));
   provider.use(
