@@ -90,6 +90,7 @@ describe('the OpenID provider’s own pages and headers are Relais’', () => {
     const auth = await agent.get(authorization.url.pathname + authorization.url.search).expect(303);
     const token = await request(issuer)
       .post('/oidc/token')
+      .set(origin)
       .set('authorization', basic)
       .type('form')
       .send({
@@ -100,6 +101,8 @@ describe('the OpenID provider’s own pages and headers are Relais’', () => {
       })
       .expect(400);
     expect(token.body.error).toBe('invalid_grant');
+    expect(token.headers['access-control-allow-origin']).toBe(SERVICE_ORIGIN);
+    expect(token.headers['cross-origin-resource-policy']).toBe('cross-origin');
     const noToken = await request(issuer).get('/oidc/me').expect(401);
     const revocation = await request(issuer)
       .post('/oidc/token/revocation')
