@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { OIDC_REDIS, CLIENT_AUTH_FAILURES_PER_CLIENT, MAX_STATE_NONCE_LENGTH } from '@relais/delegation';
+import { AuditActorType } from '@relais/audit';
+import { PublicServicesService } from '@relais/public-services';
 import { createTestEnvironment, freePort, type TestEnvironment } from '@relais/testing';
 import * as client from 'openid-client';
 import request from 'supertest';
@@ -152,6 +154,49 @@ describe('the OpenID provider refuses what it must', () => {
     });
     const userinfo = await fetch(`${issuer}/oidc/me`, { headers: { authorization: `Bearer ${first.access_token}` } });
     expect(userinfo.status).toBe(401);
+  });
+
+  it('at the token endpoint: a redirect_uri other than the authorization request’s, and a service disabled meanwhile, are refused', async () => {
+    const config = await relyingParty(issuer, service);
+    const authorization = await authorizationRequest(config, CALLBACK);
+    const back = await delegatedLoginResponse(agent, authorization.url, marie.citizenId, 'papers');
+    const code = new URL(back.headers.location).searchParams.get('code')!;
+    const exchange = (credentials: { clientId: string; clientSecret: string }, redirectUri: string) =>
+      request(issuer)
+        .post('/oidc/token')
+        .auth(credentials.clientId, credentials.clientSecret)
+        .type('form')
+        .send({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: redirectUri,
+          code_verifier: authorization.codeVerifier,
+        });
+    const mismatched = await exchange(service, `${CALLBACK}/autre`);
+    expect(mismatched.status).toBe(400);
+    expect(mismatched.body.error).toBe('invalid_grant');
+
+    // A service disabled after its tokens were issued: they stop at once; a new code is refused.
+    const closing = await registerService(app, 'Service fermé', ['papers'], CALLBACK);
+    const closingConfig = await relyingParty(issuer, closing);
+    const tokens = await delegatedTokens(agent, closingConfig, CALLBACK, marie.citizenId, 'papers');
+    const next = await authorizationRequest(closingConfig, CALLBACK);
+    const nextBack = await delegatedLoginResponse(agent, next.url, marie.citizenId, 'papers');
+    await app.get(PublicServicesService).disable(closing.clientId, { type: AuditActorType.Operator });
+    const userinfo = await fetch(`${issuer}/oidc/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(userinfo.status).toBe(401);
+    const refused = await request(issuer)
+      .post('/oidc/token')
+      .auth(closing.clientId, closing.clientSecret)
+      .type('form')
+      .send({
+        grant_type: 'authorization_code',
+        code: new URL(nextBack.headers.location).searchParams.get('code')!,
+        redirect_uri: CALLBACK,
+        code_verifier: next.codeVerifier,
+      });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error).toBe('invalid_client');
   });
 
   it('wrong client secrets at the token endpoint: invalid_client, journaled, then 429 for that client (even with the right secret)', async () => {
