@@ -162,16 +162,12 @@ describe('the OpenID provider refuses what it must', () => {
     const back = await delegatedLoginResponse(agent, authorization.url, marie.citizenId, 'papers');
     const code = new URL(back.headers.location).searchParams.get('code')!;
     const exchange = (credentials: { clientId: string; clientSecret: string }, redirectUri: string) =>
-      request(issuer)
-        .post('/oidc/token')
-        .auth(credentials.clientId, credentials.clientSecret)
-        .type('form')
-        .send({
-          grant_type: 'authorization_code',
-          code,
-          redirect_uri: redirectUri,
-          code_verifier: authorization.codeVerifier,
-        });
+      request(issuer).post('/oidc/token').auth(credentials.clientId, credentials.clientSecret).type('form').send({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+        code_verifier: authorization.codeVerifier,
+      });
     const mismatched = await exchange(service, `${CALLBACK}/autre`);
     expect(mismatched.status).toBe(400);
     expect(mismatched.body.error).toBe('invalid_grant');
