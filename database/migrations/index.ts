@@ -14,6 +14,7 @@ import { StructureDepartment1765400000000 } from './1765400000000-structure-depa
 import { MediationPlaces1765410000000 } from './1765410000000-mediation-places.js';
 import { MandateExpiry1765200000000 } from './1765200000000-mandate-expiry.js';
 import { CitizenNotifications1765600000000 } from './1765600000000-citizen-notifications.js';
+import { PublicServiceAct1765900000000 } from './1765900000000-public-service-act.js';
 
 /** Every migration, in order. Listed explicitly so the same list works from dist/ and in tests. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   StructureDepartment1765400000000,
   MediationPlaces1765410000000,
   CitizenNotifications1765600000000,
+  PublicServiceAct1765900000000,
 ];

@@ -51,6 +51,10 @@ export enum AuditAction {
   PublicServiceDisabled = 'public_service.disabled',
   PublicServiceEnabled = 'public_service.enabled',
   PublicServiceSecretRotated = 'public_service.secret_rotated',
+  /** The `act` claim (who acts) disclosed to a public service, or not any more. */
+  PublicServiceActDisclosureChanged = 'public_service.act_disclosure_changed',
+  /** A wrong client secret at the token endpoint (journaled; rate-limited per client and per IP). */
+  PublicServiceAuthenticationFailed = 'public_service.authentication_failed',
   // Citizen portal
   CitizenLoggedIn = 'citizen.logged_in',
   CitizenLoggedOut = 'citizen.logged_out',
