@@ -5,6 +5,7 @@ import { FRANCECONNECT_CALLBACK_PATH } from '@relais/france-connect';
 import { ConsentChannel, ConsentTranslations, MandateDuration, MandateRequests } from '@relais/mandates';
 import { projectRoot } from '@relais/config';
 import {
+  accessibilityViolations,
   createTestEnvironment,
   freePort,
   launchBrowser,
@@ -206,6 +207,8 @@ describe('reflow: every console page at 320 px and at 200 % zoom, without horizo
       await page.waitForURL(/\/consentement$/);
       await check('/consentement');
       await visit('/consentement?langue=ar');
+      // The page with the translation beside the French (lang, dir="rtl", the language form) stays accessible.
+      const violations = await accessibilityViolations(page);
       await page.getByRole('button', { name: 'Oui, je suis d’accord' }).click();
       await check('/consentement (accord enregistré)');
 
@@ -232,6 +235,7 @@ describe('reflow: every console page at 320 px and at 200 % zoom, without horizo
 
       expect(pagesSeen.length).toBeGreaterThanOrEqual(28);
       expect(failures).toEqual([]);
+      expect(violations).toEqual([]);
     },
     180_000,
   );
