@@ -361,11 +361,54 @@ describe('the consent text in the citizen’s language, and the money warning', 
     }, 60_000);
   });
 
+  it('lets an operator list and add translations on the operator page, and no one else', async () => {
+    // An aide who is not an operator is refused
+    const notOperator = await logIn(app, aide);
+    await notOperator.get('/operateur/traductions').set('Accept', 'text/html').expect(403);
+    // An operator sees the stored revisions
+    const operator = await createMember(app, structureId, 'operatrice.traductions@example.fr');
+    await db.query('UPDATE aides SET operator = true WHERE id = $1', [operator.aideId]);
+    const agent = await logIn(app, operator);
+    const page = await agent.get('/operateur/traductions').expect(200);
+    expect(plain(page.text)).toContain('<td>2026-12-v2</td><td>arabe</td><td>1</td><td>Non, à faire relire</td>');
+    // A file that is not JSON is refused on the form, under the field
+    const broken = await agent
+      .post('/operateur/traductions')
+      .type('form')
+      .send({ _csrf: hidden(page.text, '_csrf'), version: '2026-12-v2', lang: 'ar', content: '{ pas du json' });
+    expect(broken.status).toBe(400);
+    expect(broken.text).toContain('id="content-erreur"');
+    expect(broken.text).toContain('Cette traduction ne peut pas être ajoutée : le contenu n’est pas du JSON valide.');
+    // A reviewed revision of the Arabic translation is added and journaled with the operator
+    const added = await agent
+      .post('/operateur/traductions')
+      .type('form')
+      .send({
+        _csrf: hidden(page.text, '_csrf'),
+        version: '2026-12-v2',
+        lang: 'ar',
+        content: JSON.stringify(await seed('ar')),
+        reviewed: 'oui',
+      });
+    expect(added.status).toBe(303);
+    const [row] = await db.query(
+      "SELECT revision, reviewed FROM consent_translations WHERE text_version = '2026-12-v2' AND lang = 'ar' ORDER BY revision DESC LIMIT 1",
+    );
+    expect(row).toEqual({ revision: 2, reviewed: true });
+    const [event] = await db.query(
+      "SELECT actor_id, details FROM audit_outbox WHERE action = 'consent.translation_added' AND details->>'reviewed' = 'true'",
+    );
+    expect(event.actor_id).toBe(operator.aideId);
+    expect(event.details).toMatchObject({ textVersion: '2026-12-v2', lang: 'ar', revision: 2, reviewed: true });
+  }, 60_000);
+
   it('adds a translation from the command line, once per revision, and refuses a bad file', async () => {
     const added = await runCli(env, ['consent:translation:add', '2026-12-v2', 'ar', join(SEEDS, '2026-12-v2.ar.json')]);
-    // Added already in beforeAll: the same words make no new revision.
     expect(added).toMatchObject({ code: 0 });
-    expect(added.stdout).toContain('Rien à ajouter : la révision 1 de la traduction ar du texte 2026-12-v2');
+    expect(added.stdout).toMatch(/Traduction ar du texte 2026-12-v2 ajoutée : révision \d+ \(à faire relire/);
+    // The same words again make no new revision.
+    const again = await runCli(env, ['consent:translation:add', '2026-12-v2', 'ar', join(SEEDS, '2026-12-v2.ar.json')]);
+    expect(again.stdout).toContain('Rien à ajouter : la révision');
     const dir = await mkdtemp(join(tmpdir(), 'relais-translation-'));
     try {
       const bad = join(dir, 'bad.json');

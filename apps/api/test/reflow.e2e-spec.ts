@@ -191,6 +191,7 @@ describe('reflow: every console page at 320 px and at 200 % zoom, without horizo
         `/mandats/${links.pendingId}`,
         '/responsable/aidants',
         '/operateur/services-publics',
+        '/operateur/traductions',
       ]) {
         await visit(path);
       }
@@ -233,7 +234,7 @@ describe('reflow: every console page at 320 px and at 200 % zoom, without horizo
       await citizen.close();
       await context.close();
 
-      expect(pagesSeen.length).toBeGreaterThanOrEqual(28);
+      expect(pagesSeen.length).toBeGreaterThanOrEqual(29);
       expect(failures).toEqual([]);
       expect(violations).toEqual([]);
     },

@@ -25,7 +25,7 @@ export class ConsentTranslations {
     version: string,
     lang: string,
     input: unknown,
-    options: { reviewed?: boolean } = {},
+    options: { reviewed?: boolean; operatorId?: string } = {},
   ): Promise<{ translation: ConsentTranslation; added: boolean }> {
     const versions = publishedConsentTextVersions();
     if (!versions.includes(version)) {
@@ -53,7 +53,7 @@ export class ConsentTranslations {
       );
       await this.audit.record(manager, {
         action: AuditAction.ConsentTranslationAdded,
-        actor: { type: AuditActorType.Operator },
+        actor: { type: AuditActorType.Operator, id: options.operatorId ?? null },
         details: { textVersion: version, lang, revision: translation.revision, digest, reviewed },
       });
       return { translation, added: true };
