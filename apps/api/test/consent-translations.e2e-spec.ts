@@ -235,6 +235,11 @@ describe('the consent text in the citizen’s language, and the money warning', 
     // Still a genuine attestation
     const verified = await request(app.getHttpServer()).get(`/verify/${attestation.code}`).expect(200);
     expect(verified.text).toContain('Attestation authentique');
+    // And the aide's page of the mandate says which translation was read
+    const detail = await agent.get(`/mandats/${mandateId}`).expect(200);
+    expect(plain(detail.text)).toContain(
+      '<dt>Texte lu aussi en</dt><dd>arabe (traduction, révision 1) ; le texte en français fait foi</dd>',
+    );
   }, 90_000);
 
   it('refuses a language without a translation, with a French page, and keeps the French page working', async () => {
