@@ -18,7 +18,14 @@ import { join } from 'node:path';
 import type { Browser, BrowserContextOptions } from 'playwright-core';
 import { DataSource } from 'typeorm';
 
-import { createMember, createStructure, logInInBrowser, startConsole, type TestMember } from './console-helpers.js';
+import {
+  createMember,
+  createStructure,
+  freshCode,
+  PASSWORD,
+  startConsole,
+  type TestMember,
+} from './console-helpers.js';
 import { delegatedLogin, mandateFor, publicService } from './portal-helpers.js';
 
 /**
@@ -179,7 +186,13 @@ describe('reflow: every console page at 320 px and at 200 % zoom, without horizo
 
       // The console: log in (password, then code), then every page of an aide, a supervisor, an operator
       await page.goto(`${baseUrl}/connexion`);
-      await logInInBrowser(app, page, supervisor);
+      await page.getByLabel('Adresse électronique').fill(supervisor.email);
+      await page.getByLabel('Mot de passe').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Continuer' }).click();
+      await page.waitForURL(/\/connexion\/code$/);
+      await check('/connexion/code');
+      await page.getByLabel(/Code à 6 chiffres/).fill(await freshCode(app, supervisor));
+      await page.getByRole('button', { name: 'Se connecter' }).click();
       await page.waitForURL(/\/espace$/);
       await check('/espace');
       for (const path of [
@@ -192,9 +205,19 @@ describe('reflow: every console page at 320 px and at 200 % zoom, without horizo
         '/responsable/aidants',
         '/operateur/services-publics',
         '/operateur/traductions',
+        '/structure',
       ]) {
         await visit(path);
       }
+
+      // A remote mandate: the page with the single-use link to hand over
+      await page.goto(`${baseUrl}/mandats/nouveau`);
+      await page.locator('label[for="area-papers"]').click();
+      await page.locator('label[for="channel-remote"]').click();
+      await page.getByRole('button', { name: 'Continuer' }).click();
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await expect(page.title()).resolves.toContain('Lien pour la personne');
+      await check('/mandats (lien à distance)');
 
       // A new mandate on this device: the identification page, FranceConnect, the consent page (French, then Arabic)
       await page.goto(`${baseUrl}/mandats/nouveau`);
@@ -234,7 +257,7 @@ describe('reflow: every console page at 320 px and at 200 % zoom, without horizo
       await citizen.close();
       await context.close();
 
-      expect(pagesSeen.length).toBeGreaterThanOrEqual(29);
+      expect(pagesSeen.length).toBeGreaterThanOrEqual(32);
       expect(failures).toEqual([]);
       expect(violations).toEqual([]);
     },
