@@ -17,6 +17,7 @@ import {
   shownTranslationDigest,
   type ConsentFacts,
 } from '@relais/mandates';
+import { Signer } from '@relais/signing';
 import {
   CitizenUserAgent,
   createTestEnvironment,
@@ -343,6 +344,34 @@ describe('the consent text in the citizen’s language, and the money warning', 
       expect(verified.text).toContain('Attestation authentique');
     });
   });
+
+  it('still verifies a version 2 seal, made before translations were sealed', async () => {
+    // Given a French-only mandate whose seal is rewritten as version 2 had it: no consent.translation
+    const { agent, mandateId } = await identifiedCitizen(['papers']);
+    const page = await agent.get('/consentement').expect(200);
+    await agent
+      .post('/consentement')
+      .type('form')
+      .send({
+        _csrf: hidden(page.text, '_csrf'),
+        decision: 'accepter',
+        version: hidden(page.text, 'version'),
+        digest: hidden(page.text, 'digest'),
+      })
+      .expect(200);
+    const [row] = await db.query('SELECT seal, consent_facts FROM mandates WHERE id = $1', [mandateId]);
+    const payload = JSON.parse(Buffer.from(row.seal.split('.')[1], 'base64url').toString());
+    expect(payload).toMatchObject({ version: 3, consent: { translation: null } });
+    expect(row.consent_facts).not.toHaveProperty('translation');
+    delete payload.consent.translation;
+    const v2Seal = await app.get(Signer).sign({ ...payload, version: 2 });
+    await db.query('UPDATE mandates SET seal = $2 WHERE id = $1', [mandateId, v2Seal]);
+    await db.query("UPDATE attestations SET seal = $2 WHERE mandate_id = $1 AND kind = 'mandate'", [mandateId, v2Seal]);
+    // Then its attestation code still checks as genuine
+    const [attestation] = await db.query('SELECT code FROM attestations WHERE mandate_id = $1', [mandateId]);
+    const verified = await request(app.getHttpServer()).get(`/verify/${attestation.code}`).expect(200);
+    expect(verified.text).toContain('Attestation authentique');
+  }, 60_000);
 
   describe('the money warning', () => {
     const WARNING = 'un dossier de surendettement doit être signé par la personne elle-même';
