@@ -15,6 +15,7 @@ import { MediationPlaces1765410000000 } from './1765410000000-mediation-places.j
 import { MandateExpiry1765200000000 } from './1765200000000-mandate-expiry.js';
 import { CitizenNotifications1765600000000 } from './1765600000000-citizen-notifications.js';
 import { PublicServiceAct1765900000000 } from './1765900000000-public-service-act.js';
+import { ConsentTranslations1766100000000 } from './1766100000000-consent-translations.js';
 
 /** Every migration, in order. Listed explicitly so the same list works from dist/ and in tests. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   MediationPlaces1765410000000,
   CitizenNotifications1765600000000,
   PublicServiceAct1765900000000,
+  ConsentTranslations1766100000000,
 ];

@@ -26,6 +26,7 @@ import { SupervisorController } from './console/supervisor.controller.js';
 import { DelegationController } from './delegation/delegation.controller.js';
 import { HomeController } from './home/home.controller.js';
 import { PublicServicesController } from './operator/public-services.controller.js';
+import { ConsentTranslationsController } from './operator/consent-translations.controller.js';
 import { ConsentController } from './mandates/consent.controller.js';
 import { MandateCreationController } from './mandates/mandate-creation.controller.js';
 import { MandatesController } from './mandates/mandates.controller.js';
@@ -72,6 +73,7 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     CheckpointsController,
     PortalLoginController,
     PortalController,
+    ConsentTranslationsController,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, CitizenGuard],
 })

@@ -96,6 +96,7 @@ describe('authorisation matrix of the console', () => {
     'GET /mandats/nouveau': (agent) => get(agent, '/mandats/nouveau'),
     'GET /mandats/:mandate (Structure A)': (agent) => get(agent, `/mandats/${mandateId}`),
     'GET /operateur/services-publics': (agent) => get(agent, '/operateur/services-publics'),
+    'GET /operateur/traductions': (agent) => get(agent, '/operateur/traductions'),
   };
 
   // allowed: 200 page, 201 rendered after POST, 303 redirect after a successful action
@@ -110,6 +111,7 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 401,
       'GET /mandats/:mandate (Structure A)': 401,
       'GET /operateur/services-publics': 401,
+      'GET /operateur/traductions': 401,
     },
     aide: {
       'GET /espace': 200,
@@ -121,6 +123,7 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 200,
       'GET /mandats/:mandate (Structure A)': 200,
       'GET /operateur/services-publics': 403,
+      'GET /operateur/traductions': 403,
     },
     'untrained aide': {
       'GET /espace': 200,
@@ -132,6 +135,7 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 403,
       'GET /mandats/:mandate (Structure A)': 200,
       'GET /operateur/services-publics': 403,
+      'GET /operateur/traductions': 403,
     },
     supervisor: {
       'GET /espace': 200,
@@ -143,6 +147,7 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 200,
       'GET /mandats/:mandate (Structure A)': 200,
       'GET /operateur/services-publics': 403,
+      'GET /operateur/traductions': 403,
     },
     'supervisor of another structure': {
       'GET /espace': 200,
@@ -154,6 +159,7 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 200,
       'GET /mandats/:mandate (Structure A)': 404,
       'GET /operateur/services-publics': 403,
+      'GET /operateur/traductions': 403,
     },
     'deactivated aide': {
       'GET /espace': 401,
@@ -165,6 +171,7 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 401,
       'GET /mandats/:mandate (Structure A)': 401,
       'GET /operateur/services-publics': 401,
+      'GET /operateur/traductions': 401,
     },
     operator: {
       'GET /espace': 200,
@@ -176,6 +183,7 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 200,
       'GET /mandats/:mandate (Structure A)': 200,
       'GET /operateur/services-publics': 200,
+      'GET /operateur/traductions': 200,
     },
   };
 

@@ -17,6 +17,7 @@ import { placesCommands } from './commands/places.command.js';
 import { structureCommands } from './commands/structure.command.js';
 import { queueCommands } from './commands/queue.command.js';
 import { citizenEmailsCommands } from './commands/citizen-emails.command.js';
+import { consentTranslationCommands } from './commands/consent-translation.command.js';
 
 /** Every operator command; a module adds its registration here. */
 const registrations: CommandRegistration[] = [
@@ -33,6 +34,7 @@ const registrations: CommandRegistration[] = [
   placesCommands,
   queueCommands,
   citizenEmailsCommands,
+  consentTranslationCommands,
 ];
 
 const context = new CliContext();

@@ -81,3 +81,14 @@ function clock(part: { hour: number; minute: number }): string {
 export function frenchPeriod(from: Date, until: Date): string {
   return `du ${frenchDateTime(from)} au ${frenchDateTime(until)}`;
 }
+
+/**
+ * The day in Paris in another language, for a translation of the consent text: "24 May 2027"
+ * (en), "24 مايو 2027" (ar), from the platform's locale data. French dates use `frenchDate`.
+ */
+export function dateInLanguage(date: Date, lang: string): string {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new RangeError('not a valid date');
+  return new Intl.DateTimeFormat(lang, { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' })
+    .format(date)
+    .replace(/[\u202f\u2009]/g, '\u00a0');
+}

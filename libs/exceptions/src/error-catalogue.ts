@@ -321,6 +321,25 @@ export const ERROR_CATALOGUE = {
       'Relais n’a pas pu terminer la connexion au service public. Réessayez dans quelques minutes depuis le site du service public ; si cela se reproduit, signalez-le à votre responsable de structure.',
     when: 'oidc-provider: an unexpected error on its side (`server_error`)',
   },
+  [ErrorCode.ConsentTranslationUnknown]: {
+    status: 404,
+    title: 'Traduction non disponible',
+    message:
+      'Ce texte n’est pas traduit dans cette langue. Revenez à la page précédente : le texte en français est toujours là, et votre aidant ou aidante peut vous l’expliquer.',
+    when: 'the consent page asked in a language without a translation of the current consent text version',
+  },
+  [ErrorCode.ConsentTranslationInvalid]: {
+    status: 400,
+    title: 'Traduction refusée',
+    message: 'Cette traduction ne peut pas être ajoutée : {reason}',
+    when: '`consent:translation:add` given an unsupported language or a file that does not match the French text',
+  },
+  [ErrorCode.ConsentTextVersionUnknown]: {
+    status: 400,
+    title: 'Version du texte inconnue',
+    message: 'Aucun texte d’accord ne porte cette version. Versions publiées : {versions}.',
+    when: '`consent:translation:add` given a consent text version that was never published',
+  },
 } as const satisfies Record<ErrorCode, ErrorEntry>;
 
 export function errorText(code: ErrorCode): ErrorEntry {

@@ -46,6 +46,12 @@ export function configureWeb(app: NestExpressApplication, config: RelaisConfig, 
     index: false,
   });
   app.useStaticAssets(join(root, 'libs/web/public'), { prefix: '/static/', index: false });
+  // Noto Sans Arabic (OFL) for translations of the consent text into Arabic-script languages.
+  app.useStaticAssets(join(root, 'node_modules/@fontsource/noto-sans-arabic/files'), {
+    prefix: '/static/fonts/noto-sans-arabic/',
+    maxAge: config.NODE_ENV === 'production' ? '7d' : 0,
+    index: false,
+  });
 }
 
 /**

@@ -1,13 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+
+import type { INestApplicationContext } from '@nestjs/common';
 
 import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
 import { loadConfig, projectRoot } from '@relais/config';
+import { ConsentTranslations } from '@relais/mandates';
 import { PlacesImporter, readPlaceFile } from '@relais/places';
 import { DataSource } from 'typeorm';
 
 import type { CliContext, CommandRegistration } from '../cli-context.js';
+import { readTranslationFile } from './consent-translation.command.js';
 import { migrate } from './database.command.js';
 import { DEMO_SERVICE_URL, seedDemoMandate, seedDemoPublicService } from './demo-delegation.js';
 import { DEMO_AIDE_EMAIL, DEMO_PASSWORD, DEMO_STRUCTURE_SIRET, type DemoAccount, seedDemoData } from './demo-data.js';
@@ -27,6 +32,17 @@ export const DEMO_MAIL_CATCHER_SMTP_URL = 'smtp://127.0.0.1:1025';
 export const DEMO_MAIL_CATCHER_PAGE = 'http://localhost:1080/';
 
 const DEMO_PLACES_FILE = 'database/seeds/lieux-de-mediation-numerique.demo.json';
+/** `<version>.<lang>.json`: translations of the consent text, to be reviewed by a sworn translator. */
+const DEMO_TRANSLATIONS_DIR = 'database/seeds/consent-translations';
+
+/** The demo's translations of the consent text (English, Arabic), added unreviewed; idempotent. */
+async function seedConsentTranslations(app: INestApplicationContext) {
+  const dir = join(projectRoot(), DEMO_TRANSLATIONS_DIR);
+  for (const file of (await readdir(dir)).filter((name) => name.endsWith('.json')).sort()) {
+    const [version, lang] = basename(file, '.json').split('.');
+    await app.get(ConsentTranslations).add(version, lang, await readTranslationFile(join(dir, file)));
+  }
+}
 
 async function seed(context: CliContext) {
   const app = await context.get();
@@ -40,6 +56,7 @@ async function seed(context: CliContext) {
   await seedDemoMandate(app, DEMO_STRUCTURE_SIRET, DEMO_AIDE_EMAIL);
   // Digital mediation places around the demo structures (Paris 20e, Lille), shown at /lieux.
   await app.get(PlacesImporter).replaceAll(await readPlaceFile(join(projectRoot(), DEMO_PLACES_FILE)));
+  await seedConsentTranslations(app);
   return { accounts, demoService: await seedDemoPublicService(app) };
 }
 

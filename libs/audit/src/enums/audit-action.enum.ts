@@ -61,6 +61,8 @@ export enum AuditAction {
   CitizenHistoryViewed = 'citizen.history_viewed',
   // Digital mediation places (operator import)
   PlacesImported = 'places.imported',
+  // Translations of the consent text (operator)
+  ConsentTranslationAdded = 'consent.translation_added',
 }
 
 export enum AuditActorType {

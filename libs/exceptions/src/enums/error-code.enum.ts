@@ -55,4 +55,8 @@ export enum ErrorCode {
   ProviderRedirectRefused = 'provider_redirect_refused',
   ProviderRequestInvalid = 'provider_request_invalid',
   ProviderFailed = 'provider_failed',
+  // Translations of the consent text (operator; the citizen's choice of language)
+  ConsentTranslationUnknown = 'consent_translation_unknown',
+  ConsentTranslationInvalid = 'consent_translation_invalid',
+  ConsentTextVersionUnknown = 'consent_text_version_unknown',
 }

@@ -16,6 +16,7 @@ import { PROCEDURE_AREA_LABELS, Structure, type ProcedureArea } from '@relais/st
 import { DataSource, type EntityManager } from 'typeorm';
 
 import { aideDisplayName, citizenDisplayName, consentFactsDigest } from '../consent-facts.js';
+import { consentLanguage } from '../consent-languages.js';
 import { Attestation } from '../entities/attestation.entity.js';
 import { Citizen } from '../entities/citizen.entity.js';
 import { MandateProcedure } from '../entities/mandate-procedure.entity.js';
@@ -94,6 +95,15 @@ export class AttestationsService {
       expiresAt: new Date(facts.expiresAt),
       consentedAt: mandate.decidedAt!,
       consentText: facts.text,
+      translation: facts.translation && {
+        lang: facts.translation.lang,
+        languageName: consentLanguage(facts.translation.lang)?.frenchName ?? facts.translation.lang,
+        dir: facts.translation.dir,
+        revision: facts.translation.revision,
+        reviewed: facts.translation.reviewed,
+        notice: facts.translation.notice,
+        paragraphs: facts.translation.paragraphs,
+      },
       verification: { code, url: this.verificationUrl(code), seal: mandate.seal! },
     });
     return this.store(manager, mandate, AttestationKind.Mandate, code, mandate.seal!, pdf);
