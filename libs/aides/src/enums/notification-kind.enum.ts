@@ -10,4 +10,13 @@ export enum NotificationKind {
   MandateRevoked = 'mandate_revoked',
   /** To the citizen after a revocation. */
   CitizenMandateRevoked = 'citizen_mandate_revoked',
+  /** To an aide added to a structure by an accepted request or an import: the set-up link, or "log in". */
+  AideInvited = 'aide_invited',
+  /** To the applicant of a structure request (libs/onboarding), at each step, with a single-use link. */
+  StructureRequestDraftSaved = 'structure_request_draft_saved',
+  StructureRequestSubmitted = 'structure_request_submitted',
+  StructureRequestChangesRequested = 'structure_request_changes_requested',
+  StructureRequestAccepted = 'structure_request_accepted',
+  StructureRequestRefused = 'structure_request_refused',
+  StructureRequestClosed = 'structure_request_closed',
 }

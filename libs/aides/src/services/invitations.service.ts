@@ -11,6 +11,8 @@ import { Membership } from '../entities/membership.entity.js';
 import { MembershipRole } from '../enums/membership-role.enum.js';
 import { normalizeEmail } from './email-address.js';
 import { PasswordPolicy } from './password-policy.service.js';
+import { NotificationKind } from '../enums/notification-kind.enum.js';
+import { SecretBox } from './secret-box.service.js';
 import { TotpEnrolment } from './totp-enrolment.service.js';
 
 export const INVITATION_TTL_MS = 72 * 3600 * 1000;
@@ -21,6 +23,16 @@ export interface InviteCommand {
   role: MembershipRole;
   givenName?: string;
   familyName?: string;
+  /** The training is already done (habilitation): the new membership is validated at once. */
+  trained?: boolean;
+}
+
+/** How `inviteIn` fits the caller's transaction. */
+export interface InviteOptions {
+  /** Record `aide.invited` (default); a bulk import records one event for the whole file instead. */
+  record?: boolean;
+  /** Put an `aide_invited` email in the outbox, with the link (sealed) or "log in"; none by default. */
+  notify?: { structureName: string };
 }
 
 export interface Actor {
@@ -44,6 +56,7 @@ export class InvitationsService {
     private readonly passwords: PasswordPolicy,
     private readonly enrolment: TotpEnrolment,
     @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
+    private readonly secrets: SecretBox,
   ) {}
 
   /**
@@ -54,43 +67,81 @@ export class InvitationsService {
    * deactivated member is reactivated from the team page).
    */
   async invite(command: InviteCommand, actor: Actor): Promise<IssuedInvitation> {
+    return this.dataSource.transaction((manager) => this.inviteIn(manager, command, actor));
+  }
+
+  /**
+   * `invite` inside the caller's transaction (accepting a structure request, confirming an
+   * import): the same rules, nothing written unless that transaction commits.
+   */
+  async inviteIn(
+    manager: EntityManager,
+    command: InviteCommand,
+    actor: Actor,
+    { record = true, notify }: InviteOptions = {},
+  ): Promise<IssuedInvitation> {
     const email = normalizeEmail(command.email);
-    return this.dataSource.transaction(async (manager) => {
-      let aide = await manager
-        .getRepository(Aide)
-        .createQueryBuilder('a')
-        .where('lower(a.email) = :email', { email })
-        .setLock('pessimistic_write')
-        .getOne();
-      aide ??= await manager.save(
-        manager.create(Aide, { email, givenName: command.givenName ?? null, familyName: command.familyName ?? null }),
-      );
-      let membership = await manager.findOneBy(Membership, { aideId: aide.id, structureId: command.structureId });
-      if (membership && aide.passwordHash) throw new DomainException(ErrorCode.AlreadyMember);
-      membership ??= await manager.save(
-        manager.create(Membership, { aideId: aide.id, structureId: command.structureId, role: command.role }),
-      );
-      let issued: IssuedInvitation = { aideId: aide.id, link: null, expiresAt: null };
-      if (!aide.passwordHash) {
-        await manager.update(Invitation, { aideId: aide.id, usedAt: IsNull() }, { usedAt: new Date() });
-        const { token, tokenHash } = newLinkToken();
-        const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
-        await manager.insert(Invitation, { aideId: aide.id, structureId: command.structureId, tokenHash, expiresAt });
-        issued = { aideId: aide.id, link: `${this.config.ISSUER}/invitation/${token}`, expiresAt };
-      }
-      await this.audit.record(manager, {
-        action: AuditAction.AideInvited,
-        actor,
+    let aide = await manager
+      .getRepository(Aide)
+      .createQueryBuilder('a')
+      .where('lower(a.email) = :email', { email })
+      .setLock('pessimistic_write')
+      .getOne();
+    aide ??= await manager.save(
+      manager.create(Aide, { email, givenName: command.givenName ?? null, familyName: command.familyName ?? null }),
+    );
+    let membership = await manager.findOneBy(Membership, { aideId: aide.id, structureId: command.structureId });
+    if (membership && aide.passwordHash) throw new DomainException(ErrorCode.AlreadyMember);
+    membership ??= await manager.save(
+      manager.create(Membership, {
+        aideId: aide.id,
         structureId: command.structureId,
-        details: {
-          aideId: aide.id,
-          membershipId: membership.id,
-          role: membership.role,
-          expiresAt: issued.expiresAt?.toISOString() ?? null,
-        },
+        role: command.role,
+        trainingValidatedAt: command.trained ? new Date() : null,
+      }),
+    );
+    let issued: IssuedInvitation = { aideId: aide.id, link: null, expiresAt: null };
+    let token: string | null = null;
+    if (!aide.passwordHash) {
+      await manager.update(Invitation, { aideId: aide.id, usedAt: IsNull() }, { usedAt: new Date() });
+      const link = newLinkToken();
+      token = link.token;
+      const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
+      await manager.insert(Invitation, {
+        aideId: aide.id,
+        structureId: command.structureId,
+        tokenHash: link.tokenHash,
+        expiresAt,
       });
-      return issued;
+      issued = { aideId: aide.id, link: `${this.config.ISSUER}/invitation/${token}`, expiresAt };
+    }
+    if (notify) {
+      const payload = {
+        structureId: command.structureId,
+        structureName: notify.structureName,
+        role: membership.role,
+        expiresAt: issued.expiresAt?.toISOString() ?? null,
+        ...(token ? { sealedToken: this.secrets.seal(token) } : {}),
+      };
+      await manager.query('INSERT INTO notifications (aide_id, kind, payload) VALUES ($1, $2, $3)', [
+        aide.id,
+        NotificationKind.AideInvited,
+        JSON.stringify(payload),
+      ]);
+    }
+    if (!record) return issued;
+    await this.audit.record(manager, {
+      action: AuditAction.AideInvited,
+      actor,
+      structureId: command.structureId,
+      details: {
+        aideId: aide.id,
+        membershipId: membership.id,
+        role: membership.role,
+        expiresAt: issued.expiresAt?.toISOString() ?? null,
+      },
     });
+    return issued;
   }
 
   /** The invitation and its aide, if the link is still valid (unused, not expired). */

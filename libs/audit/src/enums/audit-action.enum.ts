@@ -57,6 +57,16 @@ export enum AuditAction {
   CitizenHistoryViewed = 'citizen.history_viewed',
   // Digital mediation places (operator import)
   PlacesImported = 'places.imported',
+  // Onboarding: structure requests (libs/onboarding) and aides imported in bulk
+  StructureRequestDrafted = 'structure_request.drafted',
+  StructureRequestSubmitted = 'structure_request.submitted',
+  StructureRequestChangesRequested = 'structure_request.changes_requested',
+  StructureRequestAmended = 'structure_request.amended',
+  StructureRequestAccepted = 'structure_request.accepted',
+  StructureRequestRefused = 'structure_request.refused',
+  StructureRequestClosed = 'structure_request.closed',
+  StructureRequestLinkSent = 'structure_request.link_sent',
+  AidesImported = 'aides.imported',
 }
 
 export enum AuditActorType {
@@ -65,4 +75,6 @@ export enum AuditActorType {
   Operator = 'operator',
   PublicService = 'public_service',
   System = 'system',
+  /** The applicant of a structure request, known by the request's id (libs/onboarding). */
+  Applicant = 'applicant',
 }

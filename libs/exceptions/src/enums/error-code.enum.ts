@@ -54,4 +54,12 @@ export enum ErrorCode {
   ProviderRedirectRefused = 'provider_redirect_refused',
   ProviderRequestInvalid = 'provider_request_invalid',
   ProviderFailed = 'provider_failed',
+  // Onboarding: structures asking to join, aides imported in bulk
+  StructureAlreadyRequested = 'structure_already_requested',
+  StructureRequestNotFound = 'structure_request_not_found',
+  StructureRequestLinkUsed = 'structure_request_link_used',
+  StructureRequestLinkInvalid = 'structure_request_link_invalid',
+  StructureRequestTransitionRefused = 'structure_request_transition_refused',
+  AideImportFileUnreadable = 'aide_import_file_unreadable',
+  AideImportExpired = 'aide_import_expired',
 }
