@@ -17,6 +17,8 @@ import { PortalModule } from '@relais/portal';
 import { PublicServicesModule } from '@relais/public-services';
 import { QueueModule } from '@relais/queue';
 import { StatisticsModule } from '@relais/statistics';
+import { OnboardingModule } from '@relais/onboarding';
+import { StructuresModule } from '@relais/structures';
 
 import { CheckpointsController } from './audit/checkpoints.controller.js';
 import { InvitationController } from './console/invitation.controller.js';
@@ -35,6 +37,10 @@ import { CitizenGuard } from './portal/citizen-session.js';
 import { PortalLoginController } from './portal/portal-login.controller.js';
 import { PortalController } from './portal/portal.controller.js';
 import { StatisticsController } from './statistics/statistics.controller.js';
+import { AideImportController } from './console/aide-import.controller.js';
+import { JoinController } from './onboarding/join.controller.js';
+import { OperatorAideImportController } from './operator/aide-import.controller.js';
+import { StructureRequestsController } from './operator/structure-requests.controller.js';
 
 @Module({
   imports: [
@@ -54,6 +60,8 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     PlacesModule,
     AuditCheckpointsModule,
     PortalModule,
+    StructuresModule,
+    OnboardingModule,
   ],
   controllers: [
     HomeController,
@@ -72,6 +80,10 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     CheckpointsController,
     PortalLoginController,
     PortalController,
+    JoinController,
+    StructureRequestsController,
+    AideImportController,
+    OperatorAideImportController,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, CitizenGuard],
 })
