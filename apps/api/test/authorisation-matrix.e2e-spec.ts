@@ -96,6 +96,10 @@ describe('authorisation matrix of the console', () => {
     'GET /mandats/nouveau': (agent) => get(agent, '/mandats/nouveau'),
     'GET /mandats/:mandate (Structure A)': (agent) => get(agent, `/mandats/${mandateId}`),
     'GET /operateur/services-publics': (agent) => get(agent, '/operateur/services-publics'),
+    'GET /responsable/import-aidants': (agent) => get(agent, '/responsable/import-aidants'),
+    'GET /operateur/demandes': (agent) => get(agent, '/operateur/demandes'),
+    'GET /operateur/import-aidants': (agent) => get(agent, '/operateur/import-aidants'),
+    'GET /rejoindre': (agent) => get(agent, '/rejoindre'),
   };
 
   // allowed: 200 page, 201 rendered after POST, 303 redirect after a successful action
@@ -110,6 +114,10 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 401,
       'GET /mandats/:mandate (Structure A)': 401,
       'GET /operateur/services-publics': 401,
+      'GET /responsable/import-aidants': 401,
+      'GET /operateur/demandes': 401,
+      'GET /operateur/import-aidants': 401,
+      'GET /rejoindre': 200,
     },
     aide: {
       'GET /espace': 200,
@@ -121,6 +129,10 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 200,
       'GET /mandats/:mandate (Structure A)': 200,
       'GET /operateur/services-publics': 403,
+      'GET /responsable/import-aidants': 403,
+      'GET /operateur/demandes': 403,
+      'GET /operateur/import-aidants': 403,
+      'GET /rejoindre': 200,
     },
     'untrained aide': {
       'GET /espace': 200,
@@ -132,6 +144,10 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 403,
       'GET /mandats/:mandate (Structure A)': 200,
       'GET /operateur/services-publics': 403,
+      'GET /responsable/import-aidants': 403,
+      'GET /operateur/demandes': 403,
+      'GET /operateur/import-aidants': 403,
+      'GET /rejoindre': 200,
     },
     supervisor: {
       'GET /espace': 200,
@@ -143,6 +159,10 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 200,
       'GET /mandats/:mandate (Structure A)': 200,
       'GET /operateur/services-publics': 403,
+      'GET /responsable/import-aidants': 200,
+      'GET /operateur/demandes': 403,
+      'GET /operateur/import-aidants': 403,
+      'GET /rejoindre': 200,
     },
     'supervisor of another structure': {
       'GET /espace': 200,
@@ -154,6 +174,10 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 200,
       'GET /mandats/:mandate (Structure A)': 404,
       'GET /operateur/services-publics': 403,
+      'GET /responsable/import-aidants': 200,
+      'GET /operateur/demandes': 403,
+      'GET /operateur/import-aidants': 403,
+      'GET /rejoindre': 200,
     },
     'deactivated aide': {
       'GET /espace': 401,
@@ -165,6 +189,10 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 401,
       'GET /mandats/:mandate (Structure A)': 401,
       'GET /operateur/services-publics': 401,
+      'GET /responsable/import-aidants': 401,
+      'GET /operateur/demandes': 401,
+      'GET /operateur/import-aidants': 401,
+      'GET /rejoindre': 200,
     },
     operator: {
       'GET /espace': 200,
@@ -176,6 +204,10 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 200,
       'GET /mandats/:mandate (Structure A)': 200,
       'GET /operateur/services-publics': 200,
+      'GET /responsable/import-aidants': 403,
+      'GET /operateur/demandes': 200,
+      'GET /operateur/import-aidants': 200,
+      'GET /rejoindre': 200,
     },
   };
 
