@@ -4,6 +4,7 @@ import { ErrorCode } from '@relais/exceptions';
 import { StructureRequestsService } from '@relais/onboarding';
 import {
   createTestEnvironment,
+  runCli,
   startTestSmtpServer,
   type TestEnvironment,
   type TestSmtpServer,
@@ -281,6 +282,11 @@ describe('structures ask to join (/rejoindre) and operators decide', () => {
     });
     expect(draft.status).toBe(201);
     expect(draft.text).toContain('Le brouillon est enregistré.');
+    // Without SMTP (the demo), the operator CLI shows the waiting email with its link
+    const pending = await runCli(env, ['notifications:pending', 'brouillon@example.fr']);
+    expect(pending.code).toBe(0);
+    expect(pending.stdout).toContain('Relais : votre demande est enregistrée en brouillon');
+    expect(pending.stdout).toMatch(/\/rejoindre\/demande\/[A-Za-z0-9_-]{43}/);
     const [draftMail] = await mailsTo('brouillon@example.fr');
     expect(draftMail.subject).toBe('Relais : votre demande est enregistrée en brouillon');
 

@@ -80,6 +80,31 @@ export class NotificationSender {
     }
   }
 
+  /**
+   * The emails still waiting for `email`, rendered as they would be sent (links included), oldest
+   * first: for a demo or a platform without SMTP (`npm run cli -- notifications:pending <email>`).
+   */
+  async pendingFor(email: string): Promise<Array<{ createdAt: Date; subject: string; text: string }>> {
+    const rows: Array<PendingEmail & { created_at: Date }> = await this.dataSource.query(
+      `SELECT n.id, n.kind, n.payload, n.created_at
+         FROM notifications n
+         LEFT JOIN aides a ON a.id = n.aide_id
+         LEFT JOIN citizens c ON c.id = n.citizen_id
+         LEFT JOIN structure_requests r ON r.id = n.structure_request_id
+        WHERE n.sent_at IS NULL AND lower(coalesce(a.email, c.email, r.supervisor_email)) = lower($1)
+        ORDER BY n.created_at, n.id`,
+      [email],
+    );
+    return rows.map((row) => ({ createdAt: row.created_at, ...this.render(row) }));
+  }
+
+  private render(row: Pick<PendingEmail, 'kind' | 'payload'>) {
+    const payload = { ...row.payload };
+    if (typeof payload.sealedToken === 'string') payload.token = this.secrets.open(payload.sealedToken);
+    delete payload.sealedToken;
+    return renderEmail(row.kind, payload, { baseUrl: this.config.ISSUER.replace(/\/$/, '') });
+  }
+
   private async sendBatch(manager: EntityManager, transport: Transporter, now: Date): Promise<BatchResult> {
     // OF n: the recipient's row is read, not locked.
     const rows: PendingEmail[] = await manager.query(
@@ -120,10 +145,7 @@ export class NotificationSender {
   }
 
   private async send(transport: Transporter, row: PendingEmail): Promise<void> {
-    const payload = { ...row.payload };
-    if (typeof payload.sealedToken === 'string') payload.token = this.secrets.open(payload.sealedToken);
-    delete payload.sealedToken;
-    const { subject, text } = renderEmail(row.kind, payload, { baseUrl: this.config.ISSUER.replace(/\/$/, '') });
+    const { subject, text } = this.render(row);
     await transport.sendMail({
       to: row.email,
       subject,
