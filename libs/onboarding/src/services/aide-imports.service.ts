@@ -111,28 +111,26 @@ export class AideImportsService {
       const structure = await this.assertMayImport(manager, stored.structureId, actor);
       const { toInvite, counts } = stored.rows;
       const members = await this.memberEmails(manager, structure.id, toInvite);
-      const result: ImportResult = { invited: 0, alreadyMembers: 0, invalid: counts.invalid, trained: 0 };
-      for (const row of toInvite) {
-        if (members.has(row.email)) {
-          result.alreadyMembers += 1;
-          continue;
-        }
-        await this.invitations.inviteIn(
-          manager,
-          {
-            structureId: structure.id,
-            email: row.email,
-            role: row.role ?? MembershipRole.Aide,
-            givenName: row.givenName,
-            familyName: row.familyName,
-            trained: row.trained === true,
-          },
-          actor,
-          { record: false, notify: { structureName: structure.name } },
-        );
-        result.invited += 1;
-        if (row.trained) result.trained += 1;
-      }
+      const fresh = toInvite.filter((row) => !members.has(row.email));
+      await this.invitations.inviteManyIn(
+        manager,
+        fresh.map((row) => ({
+          structureId: structure.id,
+          email: row.email,
+          role: row.role ?? MembershipRole.Aide,
+          givenName: row.givenName,
+          familyName: row.familyName,
+          trained: row.trained === true,
+        })),
+        actor,
+        { record: false, notify: { structureName: structure.name } },
+      );
+      const result: ImportResult = {
+        invited: fresh.length,
+        alreadyMembers: toInvite.length - fresh.length,
+        invalid: counts.invalid,
+        trained: fresh.filter((row) => row.trained === true).length,
+      };
       await manager.update(AideImport, { id: stored.id }, { confirmedAt: new Date() });
       await this.audit.record(manager, {
         action: AuditAction.AidesImported,
