@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { MembershipRole } from '@relais/aides';
 import { AuditActorType } from '@relais/audit';
+import { projectRoot } from '@relais/config';
 import { ErrorCode } from '@relais/exceptions';
 import { AideImportsService } from '@relais/onboarding';
 import { createTestEnvironment, type TestEnvironment } from '@relais/testing';
@@ -136,6 +140,18 @@ describe('aides imported in bulk (CSV or XLSX): preview, then confirm', () => {
     expect(twice.status).toBe(410);
     expect(twice.text).toContain('Cet aperçu n’est plus valable');
     expect(await membersOf(structureA)).toBe(before + 17);
+  });
+
+  it('previews the README’s example file: 17 new, lines 5, 9 and 14 named', async () => {
+    const file = readFileSync(join(projectRoot(), 'docs/examples/aidants-20-lignes.csv'));
+    const preview = await upload(agentA, '/responsable/import-aidants', file, 'aidants-20-lignes.csv');
+    expect(preview.status).toBe(201);
+    expect(preview.text).toContain('Confirmer et inviter 17 personnes');
+    expect(preview.text).toContain('Ligne 5 (hugo.lefevre.exemple.fr) : L’adresse électronique');
+    expect(preview.text).toContain('Ligne 9 (nathan.roux@exemple.fr) : Rôle inconnu : « stagiaire ».');
+    expect(preview.text).toContain(
+      'Ligne 14 (sofia.moreau@exemple.fr) : Adresse en double : elle est déjà à la ligne 4.',
+    );
   });
 
   it('marks duplicate addresses within the file and people already in the structure', async () => {
