@@ -356,4 +356,21 @@ describe('structures ask to join (/rejoindre) and operators decide', () => {
     await supervisor.get('/operateur/demandes').set('Accept', 'application/json').expect(403);
     await request(app.getHttpServer()).get('/operateur/demandes').set('Accept', 'application/json').expect(401);
   });
+
+  // Last: it uses up this IP's budget of public form posts.
+  it('limits the public form posts per IP (each may send an email)', async () => {
+    const agent = request.agent(app.getHttpServer());
+    const page = await agent.get('/rejoindre').expect(200);
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      const res = await agent
+        .post('/rejoindre')
+        .type('form')
+        .send({ _csrf: hidden(page.text, '_csrf'), siret: '1' });
+      statuses.push(res.status);
+      if (res.status === 429) break;
+    }
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.slice(0, -1).every((status) => status === 400)).toBe(true);
+  });
 });

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Param, Post, Render, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Render, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { LoginRateLimitGuard } from '@relais/auth';
 import { ErrorCode } from '@relais/exceptions';
 import {
   isEditable,
@@ -34,7 +35,10 @@ const SENT_MESSAGES: Partial<Record<StructureRequestState, string>> = {
   [StructureRequestState.Closed]: 'La demande est retirée. Elle ne sera pas étudiée.',
 };
 
-/** Public pages where a structure asks to join Relais, and follows or amends its request by link. */
+/**
+ * Public pages where a structure asks to join Relais, and follows or amends its request by link.
+ * Every POST sends an email, so they share the per-IP limit of login attempts (30 per 15 minutes).
+ */
 @ApiExcludeController()
 @Controller('rejoindre')
 export class JoinController {
@@ -47,6 +51,7 @@ export class JoinController {
   }
 
   @Post()
+  @UseGuards(LoginRateLimitGuard)
   @FormPage('onboarding/join.njk', { pageTitle: 'Rejoindre Relais', ...choices() }, SIRET_ERRORS)
   async create(@Body() form: StructureRequestForm, @Res() res: Response) {
     const request = await this.requests.create(form, { submit: form.intent !== 'draft' });
@@ -60,6 +65,7 @@ export class JoinController {
   }
 
   @Post('nouveau-lien')
+  @UseGuards(LoginRateLimitGuard)
   @FormPage('onboarding/new-link.njk', { pageTitle: 'Recevoir un nouveau lien' })
   async newLink(@Body() form: NewLinkForm, @Res() res: Response) {
     await this.requests.resendLink(form.siret, form.supervisorEmail);
@@ -79,6 +85,7 @@ export class JoinController {
   }
 
   @Post('demande/:token')
+  @UseGuards(LoginRateLimitGuard)
   @FormPage('onboarding/request.njk', 'requestPage', SIRET_ERRORS)
   async amend(@Param('token') token: string, @Body() form: StructureRequestForm, @Res() res: Response) {
     const request = await this.requests.amend(token, form, { submit: form.intent !== 'draft' });
@@ -86,6 +93,7 @@ export class JoinController {
   }
 
   @Post('demande/:token/retrait')
+  @UseGuards(LoginRateLimitGuard)
   async withdraw(@Param('token') token: string, @Body() _form: FormDto, @Res() res: Response) {
     this.sent(res, await this.requests.withdraw(token));
   }
