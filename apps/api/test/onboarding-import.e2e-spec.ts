@@ -262,6 +262,19 @@ describe('aides imported in bulk (CSV or XLSX): preview, then confirm', () => {
     );
     expect(pdf.status).toBe(400);
     expect(pdf.text).toContain('Ce fichier n’est ni un tableau Excel (.xlsx) ni un fichier CSV.');
+    // Over 5 MB: refused by the upload limit, with the French page
+    const huge = await upload(agentA, '/responsable/import-aidants', Buffer.alloc(6 * 1024 * 1024, 'a'), 'x.csv');
+    expect(huge.status).toBe(413);
+    expect(huge.text).toContain('Les informations envoyées sont trop volumineuses.');
+    // Names are shown escaped
+    const html = await upload(
+      agentA,
+      '/responsable/import-aidants',
+      Buffer.from(`${HEADER}\n<script>alert(1)</script>;Nom;x@example.fr;aidant;oui\n`),
+      'x.csv',
+    );
+    expect(html.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html.text).not.toContain('<script>alert(1)');
     // Without the CSRF token, the upload is refused before it is read
     const forged = await agentA.post('/responsable/import-aidants').attach('file', Buffer.from(`${HEADER}\n`), 'a.csv');
     expect(forged.status).toBe(403);
