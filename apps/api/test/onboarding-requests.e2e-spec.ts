@@ -347,6 +347,39 @@ describe('structures ask to join (/rejoindre) and operators decide', () => {
     await operator.get('/operateur/demandes/pas-un-id').expect(404);
   });
 
+  it('accepts once when two operators click together, and writes nothing when the SIRET was registered meanwhile', async () => {
+    const service = app.get(StructureRequestsService);
+    const [{ id: operatorId }] = await db.query("SELECT id FROM aides WHERE email = 'exploitation@example.fr'");
+    const first = await service.create(complete(testSiret(), 'double.clic@example.fr'), { submit: true });
+    const results = await Promise.allSettled([
+      service.accept(first.id, { id: operatorId }),
+      service.accept(first.id, { id: operatorId }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({
+      reason: { code: ErrorCode.StructureRequestTransitionRefused },
+    });
+    expect((await db.query('SELECT count(*)::int AS n FROM structures WHERE siret = $1', [first.siret]))[0].n).toBe(1);
+
+    // The SIRET registered by another way before the decision: everything is rolled back
+    const second = await service.create(complete(testSiret(), 'trop.tard@example.fr'), { submit: true });
+    await db.query(
+      "INSERT INTO structures (siret, name, address, type, areas) VALUES ($1, 'Déjà là', '1 rue, 75001 Paris', 'other', '{papers}')",
+      [second.siret],
+    );
+    await expect(service.accept(second.id, { id: operatorId })).rejects.toMatchObject({
+      code: ErrorCode.StructureAlreadyExists,
+    });
+    const [after] = await db.query(
+      `SELECT r.state,
+              (SELECT count(*)::int FROM aides WHERE email = 'trop.tard@example.fr') AS aides,
+              (SELECT count(*)::int FROM notifications WHERE structure_request_id = r.id) AS emails
+         FROM structure_requests r WHERE r.id = $1`,
+      [second.id],
+    );
+    expect(after).toEqual({ state: 'submitted', aides: 0, emails: 1 });
+  });
+
   it('keeps the operator pages for operators', async () => {
     const home = await createStructure(app, 'Structure ordinaire');
     const supervisor = await logIn(
