@@ -37,6 +37,7 @@ const aliases = [
   'audit-checkpoints',
   'retention',
   'portal',
+  'onboarding',
 ];
 
 export default {

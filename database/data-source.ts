@@ -6,6 +6,7 @@ import { AuditCheckpoint } from '@relais/audit-checkpoints';
 import { connectionOptions } from '@relais/database';
 import { Delegation, OidcSigningKey } from '@relais/delegation';
 import { Attestation, Citizen, ConsentTranslation, Mandate, MandateProcedure } from '@relais/mandates';
+import { AideImport, StructureRequest, StructureRequestLink } from '@relais/onboarding';
 import { MediationPlace } from '@relais/places';
 import { PublicService } from '@relais/public-services';
 import { SigningKey } from '@relais/signing';
@@ -34,6 +35,9 @@ export const entities = [
   Delegation,
   MediationPlace,
   ConsentTranslation,
+  StructureRequest,
+  StructureRequestLink,
+  AideImport,
 ];
 
 export function createDataSource(url: string): DataSource {

@@ -16,6 +16,7 @@ import { MandateExpiry1765200000000 } from './1765200000000-mandate-expiry.js';
 import { CitizenNotifications1765600000000 } from './1765600000000-citizen-notifications.js';
 import { PublicServiceAct1765900000000 } from './1765900000000-public-service-act.js';
 import { ConsentTranslations1766100000000 } from './1766100000000-consent-translations.js';
+import { Onboarding1766000000000 } from './1766000000000-onboarding.js';
 
 /** Every migration, in order. Listed explicitly so the same list works from dist/ and in tests. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   CitizenNotifications1765600000000,
   PublicServiceAct1765900000000,
   ConsentTranslations1766100000000,
+  Onboarding1766000000000,
 ];

@@ -17,6 +17,8 @@ import { PortalModule } from '@relais/portal';
 import { PublicServicesModule } from '@relais/public-services';
 import { QueueModule } from '@relais/queue';
 import { StatisticsModule } from '@relais/statistics';
+import { OnboardingModule } from '@relais/onboarding';
+import { StructuresModule } from '@relais/structures';
 
 import { CheckpointsController } from './audit/checkpoints.controller.js';
 import { InvitationController } from './console/invitation.controller.js';
@@ -36,6 +38,10 @@ import { CitizenGuard } from './portal/citizen-session.js';
 import { PortalLoginController } from './portal/portal-login.controller.js';
 import { PortalController } from './portal/portal.controller.js';
 import { StatisticsController } from './statistics/statistics.controller.js';
+import { AideImportController } from './console/aide-import.controller.js';
+import { JoinController } from './onboarding/join.controller.js';
+import { OperatorAideImportController } from './operator/aide-import.controller.js';
+import { StructureRequestsController } from './operator/structure-requests.controller.js';
 
 @Module({
   imports: [
@@ -55,6 +61,8 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     PlacesModule,
     AuditCheckpointsModule,
     PortalModule,
+    StructuresModule,
+    OnboardingModule,
   ],
   controllers: [
     HomeController,
@@ -74,6 +82,10 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     PortalLoginController,
     PortalController,
     ConsentTranslationsController,
+    JoinController,
+    StructureRequestsController,
+    AideImportController,
+    OperatorAideImportController,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, CitizenGuard],
 })

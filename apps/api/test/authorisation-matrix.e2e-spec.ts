@@ -97,6 +97,10 @@ describe('authorisation matrix of the console', () => {
     'GET /mandats/:mandate (Structure A)': (agent) => get(agent, `/mandats/${mandateId}`),
     'GET /operateur/services-publics': (agent) => get(agent, '/operateur/services-publics'),
     'GET /operateur/traductions': (agent) => get(agent, '/operateur/traductions'),
+    'GET /responsable/import-aidants': (agent) => get(agent, '/responsable/import-aidants'),
+    'GET /operateur/demandes': (agent) => get(agent, '/operateur/demandes'),
+    'GET /operateur/import-aidants': (agent) => get(agent, '/operateur/import-aidants'),
+    'GET /rejoindre': (agent) => get(agent, '/rejoindre'),
   };
 
   // allowed: 200 page, 201 rendered after POST, 303 redirect after a successful action
@@ -112,6 +116,10 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/:mandate (Structure A)': 401,
       'GET /operateur/services-publics': 401,
       'GET /operateur/traductions': 401,
+      'GET /responsable/import-aidants': 401,
+      'GET /operateur/demandes': 401,
+      'GET /operateur/import-aidants': 401,
+      'GET /rejoindre': 200,
     },
     aide: {
       'GET /espace': 200,
@@ -124,6 +132,10 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/:mandate (Structure A)': 200,
       'GET /operateur/services-publics': 403,
       'GET /operateur/traductions': 403,
+      'GET /responsable/import-aidants': 403,
+      'GET /operateur/demandes': 403,
+      'GET /operateur/import-aidants': 403,
+      'GET /rejoindre': 200,
     },
     'untrained aide': {
       'GET /espace': 200,
@@ -136,6 +148,10 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/:mandate (Structure A)': 200,
       'GET /operateur/services-publics': 403,
       'GET /operateur/traductions': 403,
+      'GET /responsable/import-aidants': 403,
+      'GET /operateur/demandes': 403,
+      'GET /operateur/import-aidants': 403,
+      'GET /rejoindre': 200,
     },
     supervisor: {
       'GET /espace': 200,
@@ -148,6 +164,10 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/:mandate (Structure A)': 200,
       'GET /operateur/services-publics': 403,
       'GET /operateur/traductions': 403,
+      'GET /responsable/import-aidants': 200,
+      'GET /operateur/demandes': 403,
+      'GET /operateur/import-aidants': 403,
+      'GET /rejoindre': 200,
     },
     'supervisor of another structure': {
       'GET /espace': 200,
@@ -160,6 +180,10 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/:mandate (Structure A)': 404,
       'GET /operateur/services-publics': 403,
       'GET /operateur/traductions': 403,
+      'GET /responsable/import-aidants': 200,
+      'GET /operateur/demandes': 403,
+      'GET /operateur/import-aidants': 403,
+      'GET /rejoindre': 200,
     },
     'deactivated aide': {
       'GET /espace': 401,
@@ -172,6 +196,10 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/:mandate (Structure A)': 401,
       'GET /operateur/services-publics': 401,
       'GET /operateur/traductions': 401,
+      'GET /responsable/import-aidants': 401,
+      'GET /operateur/demandes': 401,
+      'GET /operateur/import-aidants': 401,
+      'GET /rejoindre': 200,
     },
     operator: {
       'GET /espace': 200,
@@ -184,6 +212,10 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/:mandate (Structure A)': 200,
       'GET /operateur/services-publics': 200,
       'GET /operateur/traductions': 200,
+      'GET /responsable/import-aidants': 403,
+      'GET /operateur/demandes': 200,
+      'GET /operateur/import-aidants': 200,
+      'GET /rejoindre': 200,
     },
   };
 

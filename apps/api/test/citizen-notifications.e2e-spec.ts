@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { MembershipRole, NotificationSender } from '@relais/aides';
+import { MembershipRole, NotificationSender, SecretBox } from '@relais/aides';
 import { loadConfig } from '@relais/config';
 import {
   AttestationsService,
@@ -117,7 +117,11 @@ describe('citizen notifications: what the citizen receives by email', () => {
     app = await startConsole();
     db = app.get(DataSource);
     notices = app.get(CitizenNotices);
-    sender = new NotificationSender(db, loadConfig({ ...process.env, SMTP_URL: smtp.url, ISSUER: BASE }));
+    sender = new NotificationSender(
+      db,
+      loadConfig({ ...process.env, SMTP_URL: smtp.url, ISSUER: BASE }),
+      app.get(SecretBox),
+    );
     structureId = await createStructure(app, 'France Services de Belleville');
     await db.query("UPDATE structures SET address = '12 rue de Belleville, 75020 Paris' WHERE id = $1", [structureId]);
     aideId = (await createMember(app, structureId, 'karim.notices@example.fr')).aideId;

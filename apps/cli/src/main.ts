@@ -18,6 +18,7 @@ import { structureCommands } from './commands/structure.command.js';
 import { queueCommands } from './commands/queue.command.js';
 import { citizenEmailsCommands } from './commands/citizen-emails.command.js';
 import { consentTranslationCommands } from './commands/consent-translation.command.js';
+import { notificationsCommands } from './commands/notifications.command.js';
 
 /** Every operator command; a module adds its registration here. */
 const registrations: CommandRegistration[] = [
@@ -35,6 +36,7 @@ const registrations: CommandRegistration[] = [
   queueCommands,
   citizenEmailsCommands,
   consentTranslationCommands,
+  notificationsCommands,
 ];
 
 const context = new CliContext();

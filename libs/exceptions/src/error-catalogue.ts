@@ -340,6 +340,52 @@ export const ERROR_CATALOGUE = {
     message: 'Aucun texte d’accord ne porte cette version. Versions publiées : {versions}.',
     when: '`consent:translation:add` given a consent text version that was never published',
   },
+  [ErrorCode.StructureAlreadyRequested]: {
+    status: 409,
+    title: 'Demande déjà en cours',
+    message:
+      'Une demande est déjà en cours pour ce numéro SIRET. Pour la suivre ou la modifier, ouvrez le lien du dernier message reçu de Relais, ou demandez un nouveau lien sur la page « Rejoindre Relais ».',
+    when: 'a structure request for a SIRET that already has an open one (draft, submitted, changes requested)',
+  },
+  [ErrorCode.StructureRequestNotFound]: {
+    status: 404,
+    title: 'Demande introuvable',
+    message: 'Cette demande n’existe pas. Revenez à la liste des demandes.',
+    when: 'operator page of a structure request that does not exist',
+  },
+  [ErrorCode.StructureRequestLinkUsed]: {
+    status: 410,
+    title: 'Ce lien a déjà servi',
+    message:
+      'Ce lien a déjà servi, ou un message plus récent de Relais vous a donné un nouveau lien. Ouvrez le dernier message reçu de Relais à propos de votre demande. Vous ne le trouvez plus ? Demandez un nouveau lien sur la page « Rejoindre Relais » (/rejoindre/nouveau-lien).',
+    when: 'a structure request link used already, or replaced by the link of a later email',
+  },
+  [ErrorCode.StructureRequestLinkInvalid]: {
+    status: 404,
+    title: 'Lien non valable',
+    message:
+      'Ce lien n’est pas valable : il est incomplet ou trop ancien. Vérifiez que vous avez copié tout le lien, ou demandez un nouveau lien sur la page « Rejoindre Relais » (/rejoindre/nouveau-lien).',
+    when: 'a structure request link unknown or expired (30 days)',
+  },
+  [ErrorCode.StructureRequestTransitionRefused]: {
+    status: 409,
+    title: 'Action impossible',
+    message: 'Cette demande est {state} : elle ne peut plus être {action}. Rechargez la page pour voir où elle en est.',
+    when: 'a structure request action its current state does not allow (the one transition table)',
+  },
+  [ErrorCode.AideImportFileUnreadable]: {
+    status: 400,
+    title: 'Fichier illisible',
+    message: '{reason}',
+    when: 'an aide import file that is not CSV/XLSX, has no header row with the expected columns, or too many rows',
+  },
+  [ErrorCode.AideImportExpired]: {
+    status: 410,
+    title: 'Aperçu expiré',
+    message:
+      'Cet aperçu n’est plus valable : il a déjà été confirmé, ou il date de plus de 30 minutes. Envoyez le fichier à nouveau.',
+    when: 'confirming an aide import preview that is unknown, expired, already confirmed or someone else’s',
+  },
 } as const satisfies Record<ErrorCode, ErrorEntry>;
 
 export function errorText(code: ErrorCode): ErrorEntry {

@@ -168,6 +168,38 @@ describe('renderEmail', () => {
     );
   });
 
+  it('invites a person with the set-up link, or asks them to log in when they have an account', () => {
+    const withLink = renderEmail(
+      NotificationKind.AideInvited,
+      {
+        structureName: 'France Services Belleville',
+        role: 'supervisor',
+        token: 'abc',
+        expiresAt: '2026-02-14T10:00:00Z',
+      },
+      context,
+    );
+    expect(withLink.text).toContain('à la structure « France Services Belleville » sur Relais, comme responsable');
+    expect(withLink.text).toContain(
+      'ouvrez ce lien avant le 14\u00a0février 2026 à 11\u00a0h\u00a000 :\nhttps://relais.example.fr/invitation/abc\n',
+    );
+    const account = renderEmail(NotificationKind.AideInvited, { role: 'aide' }, context);
+    expect(account.text).toContain('Vous avez déjà un compte Relais. Connectez-vous');
+    expect(account.text).not.toContain('/invitation/');
+  });
+
+  it('asks the applicant for changes with the operator’s words and the single-use link', () => {
+    const email = renderEmail(
+      NotificationKind.StructureRequestChangesRequested,
+      { structureName: 'Médiathèque', message: 'Ajoutez le code postal.', token: 'tok' },
+      context,
+    );
+    expect(email.subject).toBe('Relais : votre demande est à modifier');
+    expect(email.text).toContain("Ce que l'équipe vous demande :\nAjoutez le code postal.\n");
+    expect(email.text).toContain('https://relais.example.fr/rejoindre/demande/tok\n');
+    expect(email.text).toContain('Il sert une seule fois');
+  });
+
   it('has an email for every kind, signed and marked as automatic', () => {
     for (const kind of Object.values(NotificationKind)) {
       const email = renderEmail(kind, {}, context);

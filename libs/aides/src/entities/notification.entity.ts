@@ -11,16 +11,24 @@ export class Notification {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  /** The recipient: an aide, or else a citizen (exactly one is set). */
+  /** The recipient: an aide, a citizen or a structure request's applicant (exactly one is set). */
   @Column({ name: 'aide_id', type: 'uuid', nullable: true })
   aideId: string | null;
 
   @Column({ name: 'citizen_id', type: 'uuid', nullable: true })
   citizenId: string | null;
 
+  /** Or the applicant of a structure request (its supervisor's address, libs/onboarding). */
+  @Column({ name: 'structure_request_id', type: 'uuid', nullable: true })
+  structureRequestId: string | null;
+
   @Column({ type: 'text' })
   kind: NotificationKind;
 
+  /**
+   * Facts for the email. A link's token is kept sealed (SecretBox) as `sealedToken`, opened only
+   * to render the email and removed once it is sent.
+   */
   @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
   payload: Record<string, unknown>;
 

@@ -63,6 +63,16 @@ export enum AuditAction {
   PlacesImported = 'places.imported',
   // Translations of the consent text (operator)
   ConsentTranslationAdded = 'consent.translation_added',
+  // Onboarding: structure requests (libs/onboarding) and aides imported in bulk
+  StructureRequestDrafted = 'structure_request.drafted',
+  StructureRequestSubmitted = 'structure_request.submitted',
+  StructureRequestChangesRequested = 'structure_request.changes_requested',
+  StructureRequestAmended = 'structure_request.amended',
+  StructureRequestAccepted = 'structure_request.accepted',
+  StructureRequestRefused = 'structure_request.refused',
+  StructureRequestClosed = 'structure_request.closed',
+  StructureRequestLinkSent = 'structure_request.link_sent',
+  AidesImported = 'aides.imported',
 }
 
 export enum AuditActorType {
@@ -71,4 +81,6 @@ export enum AuditActorType {
   Operator = 'operator',
   PublicService = 'public_service',
   System = 'system',
+  /** The applicant of a structure request, known by the request's id (libs/onboarding). */
+  Applicant = 'applicant',
 }

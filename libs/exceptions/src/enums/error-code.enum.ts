@@ -59,4 +59,12 @@ export enum ErrorCode {
   ConsentTranslationUnknown = 'consent_translation_unknown',
   ConsentTranslationInvalid = 'consent_translation_invalid',
   ConsentTextVersionUnknown = 'consent_text_version_unknown',
+  // Onboarding: structures asking to join, aides imported in bulk
+  StructureAlreadyRequested = 'structure_already_requested',
+  StructureRequestNotFound = 'structure_request_not_found',
+  StructureRequestLinkUsed = 'structure_request_link_used',
+  StructureRequestLinkInvalid = 'structure_request_link_invalid',
+  StructureRequestTransitionRefused = 'structure_request_transition_refused',
+  AideImportFileUnreadable = 'aide_import_file_unreadable',
+  AideImportExpired = 'aide_import_expired',
 }
