@@ -35,6 +35,7 @@ import { CitizenGuard } from './portal/citizen-session.js';
 import { PortalLoginController } from './portal/portal-login.controller.js';
 import { PortalController } from './portal/portal.controller.js';
 import { StatisticsController } from './statistics/statistics.controller.js';
+import { QueueBoardModule } from './operator/queue-board.module.js';
 
 @Module({
   imports: [
@@ -54,6 +55,7 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     PlacesModule,
     AuditCheckpointsModule,
     PortalModule,
+    QueueBoardModule,
   ],
   controllers: [
     HomeController,

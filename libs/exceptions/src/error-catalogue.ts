@@ -314,6 +314,13 @@ export const ERROR_CATALOGUE = {
       'Relais n’a pas pu terminer la connexion au service public. Réessayez dans quelques minutes depuis le site du service public ; si cela se reproduit, signalez-le à votre responsable de structure.',
     when: 'oidc-provider: an unexpected error on its side (`server_error`)',
   },
+  [ErrorCode.QueueBoardChangeRefused]: {
+    status: 403,
+    title: 'Action non permise',
+    message:
+      'Depuis le tableau des files, vous pouvez seulement relancer des tâches en échec. Les autres actions ne sont pas permises.',
+    when: 'queue board: a change other than retrying failed jobs (emptying, pausing, adding a job…)',
+  },
 } as const satisfies Record<ErrorCode, ErrorEntry>;
 
 export function errorText(code: ErrorCode): ErrorEntry {

@@ -57,6 +57,8 @@ export enum AuditAction {
   CitizenHistoryViewed = 'citizen.history_viewed',
   // Digital mediation places (operator import)
   PlacesImported = 'places.imported',
+  // Queue board (operator): failed jobs retried, one (`jobId`) or all of a queue (`failedJobs: 'all'`)
+  QueueJobsRetried = 'queue.jobs_retried',
 }
 
 export enum AuditActorType {

@@ -54,4 +54,5 @@ export enum ErrorCode {
   ProviderRedirectRefused = 'provider_redirect_refused',
   ProviderRequestInvalid = 'provider_request_invalid',
   ProviderFailed = 'provider_failed',
+  QueueBoardChangeRefused = 'queue_board_change_refused',
 }
