@@ -3,12 +3,20 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SessionRedis } from '@relais/auth';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { MandatesJob, QueueName, redisOptions } from '@relais/queue';
-import { createTestEnvironment, runCli, type TestEnvironment } from '@relais/testing';
+import { createTestEnvironment, freePort, launchBrowser, runCli, type TestEnvironment } from '@relais/testing';
 import { type Queue, QueueEvents, Worker } from 'bullmq';
+import type { Browser } from 'playwright-core';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 
-import { createMember, createStructure, logIn, startConsole, type TestMember } from './console-helpers.js';
+import {
+  createMember,
+  createStructure,
+  logIn,
+  logInInBrowser,
+  startConsole,
+  type TestMember,
+} from './console-helpers.js';
 
 const PAGE = '/operateur/files';
 const BOARD = '/operateur/files/tableau';
@@ -149,4 +157,53 @@ describe('operator queue board (bull-board)', () => {
       details: { queue: QueueName.Mandates, jobId },
     });
   }, 60_000);
+});
+
+describe('operator queue board in a real browser', () => {
+  let env: TestEnvironment;
+  let app: NestExpressApplication;
+  let browser: Browser;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    env = await createTestEnvironment();
+    // The board's changes must come from ISSUER's origin: the browser uses that very address.
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    process.env.ISSUER = baseUrl;
+    app = await startConsole();
+    await app.listen(port, '127.0.0.1');
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    delete process.env.ISSUER;
+    await env?.dispose();
+  });
+
+  it('shows every queue in the frame under the console header, within the CSP', async () => {
+    // Given an operator
+    const structureId = await createStructure(app);
+    const operator = await createMember(app, structureId, 'exploitation.navigateur@example.fr');
+    expect((await runCli(env, ['operator:grant', operator.email])).code).toBe(0);
+    const page = await (await browser.newContext({ locale: 'fr-FR' })).newPage();
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) refused.push(message.text());
+    });
+    // When they log in and open the queue page
+    await logInInBrowser(app, page, operator, `${baseUrl}/connexion`);
+    await page.waitForURL((url) => !url.pathname.startsWith('/connexion'));
+    await page.goto(`${baseUrl}${PAGE}`);
+    // Then the console page frames the board, which lists every queue
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Files de tâches');
+    const board = page.frameLocator('iframe.relais-queue-board');
+    for (const name of Object.values(QueueName)) {
+      await board.getByText(name, { exact: true }).first().waitFor({ timeout: 30_000 });
+    }
+    // And nothing was refused by the CSP but the board's web font (another origin, on purpose)
+    expect(refused.filter((text) => !text.includes('fonts.googleapis.com'))).toEqual([]);
+  }, 90_000);
 });
