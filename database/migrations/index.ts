@@ -17,6 +17,7 @@ import { CitizenNotifications1765600000000 } from './1765600000000-citizen-notif
 import { PublicServiceAct1765900000000 } from './1765900000000-public-service-act.js';
 import { ConsentTranslations1766100000000 } from './1766100000000-consent-translations.js';
 import { Onboarding1766000000000 } from './1766000000000-onboarding.js';
+import { MandateExpiryCursor1765700000000 } from './1765700000000-mandate-expiry-cursor.js';
 
 /** Every migration, in order. Listed explicitly so the same list works from dist/ and in tests. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   PublicServiceAct1765900000000,
   ConsentTranslations1766100000000,
   Onboarding1766000000000,
+  MandateExpiryCursor1765700000000,
 ];

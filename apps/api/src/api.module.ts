@@ -42,6 +42,7 @@ import { AideImportController } from './console/aide-import.controller.js';
 import { JoinController } from './onboarding/join.controller.js';
 import { OperatorAideImportController } from './operator/aide-import.controller.js';
 import { StructureRequestsController } from './operator/structure-requests.controller.js';
+import { QueueBoardModule } from './operator/queue-board.module.js';
 
 @Module({
   imports: [
@@ -63,6 +64,7 @@ import { StructureRequestsController } from './operator/structure-requests.contr
     PortalModule,
     StructuresModule,
     OnboardingModule,
+    QueueBoardModule,
   ],
   controllers: [
     HomeController,

@@ -386,6 +386,13 @@ export const ERROR_CATALOGUE = {
       'Cet aperçu n’est plus valable : il a déjà été confirmé, ou il date de plus de 30 minutes. Envoyez le fichier à nouveau.',
     when: 'confirming an aide import preview that is unknown, expired, already confirmed or someone else’s',
   },
+  [ErrorCode.QueueBoardChangeRefused]: {
+    status: 403,
+    title: 'Action non permise',
+    message:
+      'Depuis le tableau des files, vous pouvez seulement relancer des tâches en échec. Les autres actions ne sont pas permises.',
+    when: 'queue board: a change other than retrying failed jobs (emptying, pausing, adding a job…)',
+  },
 } as const satisfies Record<ErrorCode, ErrorEntry>;
 
 export function errorText(code: ErrorCode): ErrorEntry {

@@ -73,6 +73,8 @@ export enum AuditAction {
   StructureRequestClosed = 'structure_request.closed',
   StructureRequestLinkSent = 'structure_request.link_sent',
   AidesImported = 'aides.imported',
+  // Queue board (operator): failed jobs retried, one (`jobId`) or all of a queue (`failedJobs: 'all'`)
+  QueueJobsRetried = 'queue.jobs_retried',
 }
 
 export enum AuditActorType {

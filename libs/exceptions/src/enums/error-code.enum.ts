@@ -67,4 +67,5 @@ export enum ErrorCode {
   StructureRequestTransitionRefused = 'structure_request_transition_refused',
   AideImportFileUnreadable = 'aide_import_file_unreadable',
   AideImportExpired = 'aide_import_expired',
+  QueueBoardChangeRefused = 'queue_board_change_refused',
 }
