@@ -36,6 +36,7 @@ const aliases = [
   'audit-checkpoints',
   'retention',
   'portal',
+  'reports',
 ];
 
 export default {

@@ -13,6 +13,7 @@ import { NotificationDelivery1764400000000 } from './1764400000000-notification-
 import { StructureDepartment1765400000000 } from './1765400000000-structure-department.js';
 import { MediationPlaces1765410000000 } from './1765410000000-mediation-places.js';
 import { MandateExpiry1765200000000 } from './1765200000000-mandate-expiry.js';
+import { ReportExports1765800000000 } from './1765800000000-report-exports.js';
 
 /** Every migration, in order. Listed explicitly so the same list works from dist/ and in tests. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   MandateExpiry1765200000000,
   StructureDepartment1765400000000,
   MediationPlaces1765410000000,
+  ReportExports1765800000000,
 ];

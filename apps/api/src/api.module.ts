@@ -17,6 +17,7 @@ import { PortalModule } from '@relais/portal';
 import { PublicServicesModule } from '@relais/public-services';
 import { QueueModule } from '@relais/queue';
 import { StatisticsModule } from '@relais/statistics';
+import { ReportsModule } from '@relais/reports';
 
 import { CheckpointsController } from './audit/checkpoints.controller.js';
 import { InvitationController } from './console/invitation.controller.js';
@@ -35,6 +36,9 @@ import { CitizenGuard } from './portal/citizen-session.js';
 import { PortalLoginController } from './portal/portal-login.controller.js';
 import { PortalController } from './portal/portal.controller.js';
 import { StatisticsController } from './statistics/statistics.controller.js';
+import { OperatorReportsController } from './reports/operator-reports.controller.js';
+import { ReportsController } from './reports/reports.controller.js';
+import { ReportVerificationController } from './reports/report-verification.controller.js';
 
 @Module({
   imports: [
@@ -54,6 +58,7 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     PlacesModule,
     AuditCheckpointsModule,
     PortalModule,
+    ReportsModule,
   ],
   controllers: [
     HomeController,
@@ -64,6 +69,8 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     MandateCreationController,
     MandatesController,
     ConsentController,
+    // Before VerificationController: its GET verify/:code would take /verify/rapport.
+    ReportVerificationController,
     VerificationController,
     DelegationController,
     PublicServicesController,
@@ -72,6 +79,8 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     CheckpointsController,
     PortalLoginController,
     PortalController,
+    ReportsController,
+    OperatorReportsController,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, CitizenGuard],
 })

@@ -16,6 +16,7 @@ import { attestationCommands } from './commands/attestation.command.js';
 import { placesCommands } from './commands/places.command.js';
 import { structureCommands } from './commands/structure.command.js';
 import { queueCommands } from './commands/queue.command.js';
+import { reportCommands } from './commands/report.command.js';
 
 /** Every operator command; a module adds its registration here. */
 const registrations: CommandRegistration[] = [
@@ -31,6 +32,7 @@ const registrations: CommandRegistration[] = [
   publicServiceCommands,
   placesCommands,
   queueCommands,
+  reportCommands,
 ];
 
 const context = new CliContext();

@@ -1,7 +1,15 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
-import { AidesJob, AuditJob, DelegationsJob, NotificationsJob, QueueName, RetentionJob } from '@relais/queue';
+import {
+  AidesJob,
+  AuditJob,
+  DelegationsJob,
+  NotificationsJob,
+  QueueName,
+  ReportsJob,
+  RetentionJob,
+} from '@relais/queue';
 import type { Queue } from 'bullmq';
 
 /** Every day at 03:00 (the worker's time zone). */
@@ -12,6 +20,8 @@ export const RETENTION_SCHEDULE = { pattern: '0 4 * * *' };
 export const NOTIFICATIONS_SCHEDULE = { every: 60_000 };
 /** What expired mandates opened at public services is ended every minute. */
 export const DELEGATIONS_SCHEDULE = { every: 60_000 };
+/** Expired report exports are deleted every 15 minutes. */
+export const REPORTS_CLEANUP_SCHEDULE = { every: 15 * 60_000 };
 
 /** Periodic jobs; upserting a scheduler is idempotent, so every worker may do it at start. */
 @Injectable()
@@ -23,6 +33,7 @@ export class JobSchedules implements OnApplicationBootstrap {
     @InjectQueue(QueueName.Delegations) private readonly delegationsQueue: Queue,
     @InjectQueue(QueueName.Retention) private readonly retentionQueue: Queue,
     @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
+    @InjectQueue(QueueName.Reports) private readonly reportsQueue: Queue,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -45,6 +56,11 @@ export class JobSchedules implements OnApplicationBootstrap {
     // Idempotent (removed citizens are skipped), so the queue's default retries are safe.
     await this.retentionQueue.upsertJobScheduler('retention-personal-data', RETENTION_SCHEDULE, {
       name: RetentionJob.RemovePersonalData,
+    });
+    // Idempotent (a DELETE of what expired), so the next run is the retry.
+    await this.reportsQueue.upsertJobScheduler('reports-delete-expired', REPORTS_CLEANUP_SCHEDULE, {
+      name: ReportsJob.DeleteExpired,
+      opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
     });
   }
 }

@@ -46,6 +46,7 @@ export class AuthModule implements NestModule {
         { path: 'api/{*path}', method: RequestMethod.ALL },
         // Public, stateless and multipart (the token could not be read before the upload is parsed).
         { path: 'verify', method: RequestMethod.POST },
+        { path: 'verify/rapport', method: RequestMethod.POST },
       )
       .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }

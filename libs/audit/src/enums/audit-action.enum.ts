@@ -57,6 +57,10 @@ export enum AuditAction {
   CitizenHistoryViewed = 'citizen.history_viewed',
   // Digital mediation places (operator import)
   PlacesImported = 'places.imported',
+  // Audit reports (libs/reports)
+  ReportExportRequested = 'report.export_requested',
+  ReportDownloaded = 'report.downloaded',
+  CitizenReportDownloaded = 'citizen.report_downloaded',
 }
 
 export enum AuditActorType {

@@ -1,0 +1,58 @@
+import { AuditAction } from '@relais/audit';
+
+/** Plain French for every journaled action, as reports print it (never the internal code). */
+export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
+  [AuditAction.DemoDataSeeded]: 'Données de démonstration créées',
+  [AuditAction.SigningKeyCreated]: 'Clé de signature de la plateforme créée',
+  [AuditAction.SigningKeyRotated]: 'Clé de signature de la plateforme remplacée',
+  [AuditAction.StructureCreated]: 'Structure créée',
+  [AuditAction.StructurePerimeterChanged]: 'Démarches de la structure modifiées',
+  [AuditAction.AideInvited]: 'Aidant invité',
+  [AuditAction.AideAccountActivated]: 'Compte d’aidant activé',
+  [AuditAction.AideLoggedIn]: 'Connexion à la console',
+  [AuditAction.AideLoginFailed]: 'Connexion à la console refusée',
+  [AuditAction.AideLockedOut]: 'Compte bloqué après trop d’essais',
+  [AuditAction.AideLoggedOut]: 'Déconnexion de la console',
+  [AuditAction.AideStructureSwitched]: 'Changement de structure',
+  [AuditAction.AideStepUp]: 'Identité confirmée par un code',
+  [AuditAction.AideDeactivated]: 'Aidant désactivé',
+  [AuditAction.AideReactivated]: 'Aidant réactivé',
+  [AuditAction.AideTrainingValidated]: 'Formation de l’aidant validée',
+  [AuditAction.AideSecondFactorReset]: 'Code de connexion de l’aidant réinitialisé',
+  [AuditAction.AideSecondFactorEnrolled]: 'Application de code enregistrée',
+  [AuditAction.AideDormancyWarned]: 'Aidant prévenu de son inactivité',
+  [AuditAction.AideDeactivatedForDormancy]: 'Aidant désactivé pour inactivité',
+  [AuditAction.MandateRequested]: 'Mandat préparé',
+  [AuditAction.MandateCitizenIdentified]: 'Usager identifié avec FranceConnect',
+  [AuditAction.MandateConsented]: 'Mandat accepté par l’usager',
+  [AuditAction.MandateRefused]: 'Mandat refusé par l’usager',
+  [AuditAction.MandateAreaReplaced]: 'Démarche reprise par un nouveau mandat',
+  [AuditAction.MandateAreaRevoked]: 'Démarche retirée du mandat',
+  [AuditAction.MandateRevoked]: 'Mandat arrêté',
+  [AuditAction.MandateExpired]: 'Mandat arrivé à son terme',
+  [AuditAction.AttestationIssued]: 'Attestation délivrée',
+  [AuditAction.AttestationDownloaded]: 'Attestation téléchargée',
+  [AuditAction.CitizenPersonalDataRemoved]: 'Données personnelles de l’usager effacées',
+  [AuditAction.OperatorGranted]: 'Droits d’opérateur donnés',
+  [AuditAction.OperatorRevoked]: 'Droits d’opérateur retirés',
+  [AuditAction.DelegatedLogin]: 'Connexion à un service public pour l’usager',
+  [AuditAction.DelegatedLoginRefused]: 'Connexion à un service public refusée',
+  [AuditAction.DelegationsEnded]: 'Connexions aux services publics fermées',
+  [AuditAction.PublicServiceRegistered]: 'Service public raccordé',
+  [AuditAction.PublicServiceAreasChanged]: 'Démarches d’un service public modifiées',
+  [AuditAction.PublicServiceDisabled]: 'Service public désactivé',
+  [AuditAction.PublicServiceEnabled]: 'Service public réactivé',
+  [AuditAction.PublicServiceSecretRotated]: 'Secret d’un service public renouvelé',
+  [AuditAction.CitizenLoggedIn]: 'Usager connecté à son espace',
+  [AuditAction.CitizenLoggedOut]: 'Usager déconnecté de son espace',
+  [AuditAction.CitizenHistoryViewed]: 'Usager a consulté son historique',
+  [AuditAction.PlacesImported]: 'Lieux de médiation importés',
+  [AuditAction.ReportExportRequested]: 'Rapport du journal demandé',
+  [AuditAction.ReportDownloaded]: 'Rapport du journal téléchargé',
+  [AuditAction.CitizenReportDownloaded]: 'Usager a téléchargé le relevé de ses mandats',
+};
+
+/** The label of a stored action code; an unknown code (newer than this build) is shown as is. */
+export function auditActionLabel(action: string): string {
+  return (AUDIT_ACTION_LABELS as Record<string, string>)[action] ?? action;
+}
