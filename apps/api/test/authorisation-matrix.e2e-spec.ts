@@ -96,6 +96,8 @@ describe('authorisation matrix of the console', () => {
     'GET /mandats/nouveau': (agent) => get(agent, '/mandats/nouveau'),
     'GET /mandats/:mandate (Structure A)': (agent) => get(agent, `/mandats/${mandateId}`),
     'GET /operateur/services-publics': (agent) => get(agent, '/operateur/services-publics'),
+    'GET /rapports': (agent) => get(agent, '/rapports'),
+    'GET /operateur/rapports': (agent) => get(agent, '/operateur/rapports'),
   };
 
   // allowed: 200 page, 201 rendered after POST, 303 redirect after a successful action
@@ -110,6 +112,8 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 401,
       'GET /mandats/:mandate (Structure A)': 401,
       'GET /operateur/services-publics': 401,
+      'GET /rapports': 401,
+      'GET /operateur/rapports': 401,
     },
     aide: {
       'GET /espace': 200,
@@ -121,6 +125,8 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 200,
       'GET /mandats/:mandate (Structure A)': 200,
       'GET /operateur/services-publics': 403,
+      'GET /rapports': 200,
+      'GET /operateur/rapports': 403,
     },
     'untrained aide': {
       'GET /espace': 200,
@@ -132,6 +138,8 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 403,
       'GET /mandats/:mandate (Structure A)': 200,
       'GET /operateur/services-publics': 403,
+      'GET /rapports': 200,
+      'GET /operateur/rapports': 403,
     },
     supervisor: {
       'GET /espace': 200,
@@ -143,6 +151,8 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 200,
       'GET /mandats/:mandate (Structure A)': 200,
       'GET /operateur/services-publics': 403,
+      'GET /rapports': 200,
+      'GET /operateur/rapports': 403,
     },
     'supervisor of another structure': {
       'GET /espace': 200,
@@ -154,6 +164,8 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 200,
       'GET /mandats/:mandate (Structure A)': 404,
       'GET /operateur/services-publics': 403,
+      'GET /rapports': 200,
+      'GET /operateur/rapports': 403,
     },
     'deactivated aide': {
       'GET /espace': 401,
@@ -165,6 +177,8 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 401,
       'GET /mandats/:mandate (Structure A)': 401,
       'GET /operateur/services-publics': 401,
+      'GET /rapports': 401,
+      'GET /operateur/rapports': 401,
     },
     operator: {
       'GET /espace': 200,
@@ -176,6 +190,8 @@ describe('authorisation matrix of the console', () => {
       'GET /mandats/nouveau': 200,
       'GET /mandats/:mandate (Structure A)': 200,
       'GET /operateur/services-publics': 200,
+      'GET /rapports': 200,
+      'GET /operateur/rapports': 200,
     },
   };
 

@@ -1,8 +1,10 @@
+import { writeFileSync } from 'node:fs';
+
 import { MembershipRole } from '@relais/aides';
 import { AuditAction } from '@relais/audit';
 import { DomainException } from '@relais/exceptions';
 import { KeyStore } from '@relais/signing';
-import { createTestEnvironment, type TestEnvironment } from '@relais/testing';
+import { createTestEnvironment, readPdf, type TestEnvironment } from '@relais/testing';
 
 import {
   ReportExports,
@@ -141,6 +143,47 @@ describe('audit reports: CSV export, verification, scope and expiry (real Postgr
       expect(result.genuine).toBe(false);
       expect(result.signatureProblem).toBe('bad_signature');
       expect(verificationText(result).ok).toBe(false);
+    });
+  });
+
+  describe('PDF', () => {
+    it('given a supervisor, the PDF has a cover, a summary, the entries with page numbers, and the anchors and signature', async () => {
+      const scoped = await app.moduleRef.get(ReportScope).resolve(supervisor, period);
+      const { target, bytes } = memoryTarget();
+      const written = await app.moduleRef.get(ReportWriter).write(
+        {
+          ...scoped,
+          format: ReportFormat.Pdf,
+          fileName: 'journal.pdf',
+          generatedBy: { type: 'aide', id: app.a.aideId, name: 'Lucie Martin' },
+        },
+        target,
+      );
+      const pdf = bytes();
+      if (process.env.REPORT_PDF_SAMPLE) writeFileSync(process.env.REPORT_PDF_SAMPLE, pdf);
+
+      const content = await readPdf(pdf);
+
+      expect(content.pages.length).toBeGreaterThanOrEqual(4);
+      expect(content.text).toContain('Journal des actions');
+      expect(content.text).toContain('France Services');
+      expect(content.text).toContain('par Lucie Martin');
+      expect(content.text).toContain('Par type d’action');
+      expect(content.text).toContain('Par aidant');
+      expect(content.text).toContain('Karim Benaïssa');
+      expect(content.text).toContain('Connexion à un service public pour l’usager');
+      expect(content.text).toContain('Angela Dubois');
+      expect(content.text).toContain(`Page 1 / ${content.pages.length}`);
+      expect(content.text).toContain('Annexe : preuve d’intégrité');
+      expect(content.text).toContain('point de contrôle signé');
+      expect(content.text).not.toContain('delegation.logged_in');
+      expect(written.manifest.count).toBe(5);
+      const result = await verify(pdf, written.signature);
+      expect(result.genuine).toBe(true);
+      expect(result.complete).toBeNull();
+      const changed = Buffer.from(pdf);
+      changed[changed.length - 10] ^= 1;
+      expect((await verify(changed, written.signature)).genuine).toBe(false);
     });
   });
 

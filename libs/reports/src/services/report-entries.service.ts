@@ -12,6 +12,7 @@ export interface ReportEntry extends ChainedEntry {
   parisTime: string;
   actorName: string | null;
   citizenName: string | null;
+  structureName: string | null;
 }
 
 /** Counts for the report's summary. */
@@ -41,6 +42,7 @@ interface Row {
   hash: string;
   actor_name: string | null;
   citizen_name: string | null;
+  structure_name: string | null;
 }
 
 const name = (alias: string) => `NULLIF(trim(concat_ws(' ', ${alias}.given_name, ${alias}.family_name)), '')`;
@@ -86,8 +88,9 @@ export class ReportEntries {
                 to_char(j.occurred_at AT TIME ZONE 'Europe/Paris', 'DD/MM/YYYY HH24:MI:SS') AS paris_time,
                 j.actor_type, j.actor_id, j.structure_id, j.citizen_id, j.mandate_id, j.action,
                 j.details::text AS details, j.prev_hash, j.hash,
-                ${name('a')} AS actor_name, ${name('c')} AS citizen_name
+                ${name('a')} AS actor_name, ${name('c')} AS citizen_name, s.name AS structure_name
            FROM audit_journal j
+           LEFT JOIN structures s ON s.id = j.structure_id
            LEFT JOIN aides a ON j.actor_type IN ('aide', 'operator')
                 AND a.id = CASE WHEN j.actor_id ~ '^[0-9a-f-]{36}$' THEN j.actor_id::uuid END
            LEFT JOIN citizens c ON c.id = j.citizen_id
@@ -112,6 +115,7 @@ export class ReportEntries {
         hash: row.hash,
         actorName: row.actor_name,
         citizenName: row.citizen_name,
+        structureName: row.structure_name,
       }));
       if (rows.length < pageSize) return;
       last = rows[rows.length - 1].seq;
