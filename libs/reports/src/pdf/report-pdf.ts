@@ -174,11 +174,16 @@ export async function renderReportPdf(
   // Entries
   const columns: Column[] = citizen
     ? [
-        { title: 'Date (Paris)', width: 100, value: (e) => e.parisTime },
-        { title: 'Ce qui a été fait', width: 250, value: (e) => auditActionLabel(e.action) },
-        { title: 'Par', width: 140, value: (e) => e.actorName ?? '' },
-        { title: 'Structure', width: 170, value: (e) => e.structureName ?? '' },
-        { title: 'Démarche', width: width - 660, value: areaLabel },
+        { title: 'Date (Paris)', width: 95, value: (e) => e.parisTime },
+        { title: 'Ce qui a été fait', width: 230, value: (e) => auditActionLabel(e.action) },
+        {
+          title: 'Par',
+          width: 120,
+          value: (e) =>
+            e.actorType === 'citizen' ? 'Vous' : e.actorType === 'system' ? 'Relais' : (e.actorName ?? ''),
+        },
+        { title: 'Structure', width: 187, value: (e) => e.structureName ?? '' },
+        { title: 'Démarche', width: width - 632, value: areaLabel },
       ]
     : [
         { title: 'N°', width: 52, value: (e) => e.seq },

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type ChainedEntry, GENESIS_HASH, OCCURRED_AT_ISO } from '@relais/audit';
+import { AuditAction, type ChainedEntry, GENESIS_HASH, OCCURRED_AT_ISO } from '@relais/audit';
 import { DataSource } from 'typeorm';
 
 import type { ReportCriteria } from '../interfaces/report-criteria.interface.js';
@@ -22,6 +22,14 @@ export interface ReportSummary {
   byAide: { aideId: string | null; name: string | null; count: number }[];
   byArea: { area: string; count: number }[];
 }
+
+/** The citizen's own visits to the portal, left out of their copy. */
+const CITIZEN_VISITS: string[] = [
+  AuditAction.CitizenLoggedIn,
+  AuditAction.CitizenLoggedOut,
+  AuditAction.CitizenHistoryViewed,
+  AuditAction.CitizenReportDownloaded,
+];
 
 /** Rows read per query: bounded memory whatever the size of the export. */
 export const REPORT_PAGE_SIZE = 5000;
@@ -63,6 +71,8 @@ export class ReportEntries {
     if (criteria.structureId) add((n) => `j.structure_id = ${n}`, criteria.structureId);
     if (criteria.aideId) add((n) => `j.actor_type = 'aide' AND j.actor_id = ${n}`, criteria.aideId);
     if (criteria.citizenId) add((n) => `j.citizen_id = ${n}`, criteria.citizenId);
+    // A citizen's copy: what was done for them and under their mandates, not their visits to the portal.
+    if (!criteria.structureId) add((n) => `j.action <> ALL(${n}::text[])`, CITIZEN_VISITS);
     if (criteria.area) add((n) => `(j.details->>'area' = ${n} OR j.details->'areas' ? ${n})`, criteria.area);
     if (criteria.action) add((n) => `j.action = ${n}`, criteria.action);
     return { sql: clauses.join(' AND '), parameters };

@@ -1,4 +1,4 @@
-import { Readable, type Writable } from 'node:stream';
+import { PassThrough, Readable, type Writable } from 'node:stream';
 
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -167,6 +167,45 @@ export class ReportExports {
       target,
       onProgress,
     );
+  }
+
+  /**
+   * The citizen's own copy: a plain-French PDF of everything done under their mandates (by aides,
+   * and by the platform: ends, revocations), from their first mandate to today. Small, so written
+   * at once rather than as a job; journaled as a download.
+   */
+  async citizenCopy(citizenId: string): Promise<{ pdf: Buffer; fileName: string }> {
+    const [row] = await this.dataSource.query(
+      `SELECT to_char(coalesce(min(created_at), now()) AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS first,
+              to_char(now() AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS today,
+              (SELECT concat_ws(' ', given_name, family_name) FROM citizens WHERE id = $1) AS name
+         FROM mandates WHERE citizen_id = $1`,
+      [citizenId],
+    );
+    const requester: ReportRequester = { type: 'citizen', citizenId };
+    const scoped = await this.scope.resolve(requester, { from: row.first, to: row.today });
+    await this.dataSource.transaction((manager) =>
+      this.audit.record(manager, {
+        action: AuditAction.CitizenReportDownloaded,
+        actor: requesterActor(requester),
+        citizenId,
+      }),
+    );
+    const chunks: Buffer[] = [];
+    const target = new PassThrough();
+    target.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const fileName = `releve-mandats-${row.today}.pdf`;
+    await this.writer.write(
+      {
+        ...scoped,
+        format: ReportFormat.Pdf,
+        fileName,
+        generatedBy: { type: 'citizen', id: citizenId, name: row.name || 'vous' },
+        citizenCopy: true,
+      },
+      target,
+    );
+    return { pdf: Buffer.concat(chunks), fileName };
   }
 
   /** The requester's own export; anyone else's (or an unknown id) is a 404. */
