@@ -165,4 +165,18 @@ describe('audit report exports through the console and the worker', () => {
     expect(entries.length).toBeGreaterThanOrEqual(3);
     for (const line of entries) expect(line.split(';')[7]).toBe(aide.aideId);
   }, 90_000);
+
+  it('given an operator, they count any structure by SIRET, and a SIRET that matches none is named in the form', async () => {
+    const db = app.get(DataSource);
+    await db.query('UPDATE aides SET operator = true WHERE id = $1', [otherSupervisor.aideId]);
+    const [{ siret }] = await db.query(`SELECT siret FROM structures WHERE name = 'France Services Belleville'`);
+
+    const counted = await agents.other.get(`/operateur/rapports?siret=${siret}&${PERIOD}`);
+    const unknown = await agents.other.get(`/operateur/rapports?siret=73282932000074&${PERIOD}`);
+
+    expect(counted.status).toBe(200);
+    expect(counted.text).toMatch(/<strong>\d+<\/strong> entrées du journal correspondent/);
+    expect(unknown.status).toBe(400);
+    expect(unknown.text).toContain('id="siret-erreur"');
+  });
 });

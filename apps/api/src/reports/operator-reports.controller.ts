@@ -29,16 +29,10 @@ export class OperatorReportsController {
       const preview = await this.exports.preview(requesterOf(operator), toRequest(query));
       res.render('reports/form.njk', { ...LOCALS, values: query, preview });
     } catch (error) {
-      if (
-        !(error instanceof ValidationFailedException) &&
-        !(error instanceof DomainException && error.status === 404)
-      ) {
-        throw error;
-      }
+      // A SIRET that is malformed or unknown is a mistake in the form, not an error page.
+      if (!(error instanceof DomainException) || error.status >= 500 || error.status === 403) throw error;
       const fields =
-        error instanceof ValidationFailedException
-          ? error.fields
-          : [{ field: 'siret', problems: ['Aucune structure ne correspond à ce numéro SIRET.'] }];
+        error instanceof ValidationFailedException ? error.fields : [{ field: 'siret', problems: [error.userMessage] }];
       res.status(400).render('reports/form.njk', {
         ...LOCALS,
         values: query,
