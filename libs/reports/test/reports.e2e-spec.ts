@@ -264,4 +264,42 @@ describe('audit reports: CSV export, verification, scope and expiry (real Postgr
       expect(left[0].n).toBe(0);
     });
   });
+
+  describe('a PDF over several pages', () => {
+    it('given 80 entries, the table runs over several pages, each with its header, and every page says « Page X / Y »', async () => {
+      await app.record(Array.from({ length: 80 }, () => ({ structureId: app.b.structureId, aideId: app.b.aideId })));
+      await app.seal();
+      const operator: ReportRequester = { type: 'operator', aideId: null };
+      const scoped = await app.moduleRef
+        .get(ReportScope)
+        .resolve(operator, { ...period, siret: await siretOf(app.b.structureId) });
+      const { target, bytes } = memoryTarget();
+      await app.moduleRef
+        .get(ReportWriter)
+        .write(
+          {
+            ...scoped,
+            format: ReportFormat.Pdf,
+            fileName: 'b.pdf',
+            generatedBy: { type: 'operator', id: null, name: 'Opérateur' },
+          },
+          target,
+        );
+
+      const content = await readPdf(bytes());
+
+      const pages = content.pages.length;
+      expect(pages).toBeGreaterThanOrEqual(6);
+      content.pages.forEach((page, index) =>
+        expect(page.replace(/\s+/g, ' ')).toContain(`Page ${index + 1} / ${pages}`),
+      );
+      const tablePages = content.pages.slice(2, -1);
+      expect(tablePages.length).toBeGreaterThanOrEqual(3);
+      for (const page of tablePages) expect(page).toMatch(/N°\s*Date \(Paris\)\s*Action/);
+      expect(content.pages.at(-1)).toContain('Annexe');
+    });
+  });
+
+  const siretOf = async (structureId: string) =>
+    (await app.db.query('SELECT siret FROM structures WHERE id = $1', [structureId]))[0].siret as string;
 });

@@ -42,10 +42,25 @@ const DRAWABLE = /^[\x20-\x7e\u00a0-\u00ff’«»œŒ€–—…]*$/;
 const safe = (text: string) => (DRAWABLE.test(text) ? text : toWinAnsi(text));
 
 /** Cuts a cell to what fits its column (Helvetica is about 0.55 em wide per character on average). */
-function fit(text: string, width: number, size = CELL): string {
-  const max = Math.floor(width / (size * 0.56));
-  const drawable = safe(text);
-  return drawable.length <= max ? drawable : drawable.slice(0, Math.max(1, max - 1)) + '…';
+const fitted = new Map<string, string>();
+
+/**
+ * Cuts a cell to what fits its width in Helvetica at `size`, measured (widthOfString) and kept:
+ * cells repeat (labels, names, dates to the second), so a long report measures few strings.
+ */
+function fit(doc: PDFKit.PDFDocument, text: string, width: number, size = CELL): string {
+  const key = `${width}|${size}|${text}`;
+  const known = fitted.get(key);
+  if (known !== undefined) return known;
+  if (fitted.size > 20_000) fitted.clear();
+  doc.font(FONT.regular).fontSize(size);
+  let drawable = safe(text);
+  if (doc.widthOfString(drawable) > width) {
+    while (drawable.length > 1 && doc.widthOfString(drawable + '…') > width) drawable = drawable.slice(0, -1);
+    drawable += '…';
+  }
+  fitted.set(key, drawable);
+  return drawable;
 }
 
 const areaLabel = (entry: ReportEntry): string => {
@@ -63,7 +78,9 @@ interface Column {
 /**
  * The PDF report: cover, summary with a bar chart, the entries as a table (headers repeated on
  * each page), the appendix with the chain anchors and the platform's signature, "Page X / Y" on
- * every page (bufferPages: pages stay in memory, the rows are read page by page from PostgreSQL).
+ * every page. The layout is fixed (one cover, one summary page, a known number of rows per table
+ * page, one appendix page), so the page count is known before the first page is written and every
+ * page goes out as soon as it is done: memory stays flat whatever the number of entries.
  */
 export async function renderReportPdf(
   input: ReportPdfInput,
@@ -82,7 +99,6 @@ export async function renderReportPdf(
     size: 'A4',
     layout: 'landscape',
     margins: { top: MARGIN, bottom: MARGIN + 10, left: MARGIN, right: MARGIN },
-    bufferPages: true,
     pdfVersion: '1.7',
     lang: 'fr-FR',
     displayTitle: true,
@@ -115,6 +131,29 @@ export async function renderReportPdf(
     doc.moveDown(0.6);
     paragraph(value, 15, 'bold', COLOR.heading);
   };
+  const pageTitle = (value: string) => {
+    text(value, MARGIN, MARGIN, 15, 'bold', COLOR.heading);
+    doc.y = MARGIN + 28;
+  };
+
+  const totalPages = 3 + tablePages(input.total, doc.page.height);
+  let pageNumber = 0;
+  const footer = () => {
+    pageNumber++;
+    const margin = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    const y = doc.page.height - MARGIN + 8;
+    const where = `${job.structure?.name ?? title} — du ${frenchDay(job.criteria.fromDay)} au ${frenchDay(job.criteria.toDay)}`;
+    text(where, MARGIN, y, 8, 'regular', COLOR.muted);
+    const label = `Page ${pageNumber} / ${totalPages}`;
+    doc.font(FONT.regular).fontSize(8);
+    text(label, doc.page.width - MARGIN - doc.widthOfString(label), y, 8, 'regular', COLOR.muted);
+    doc.page.margins.bottom = margin;
+    doc.x = MARGIN;
+    doc.y = MARGIN;
+  };
+  doc.on('pageAdded', footer);
+  footer();
 
   // Cover
   text('Relais', MARGIN, MARGIN, 11, 'bold', COLOR.heading);
@@ -135,41 +174,50 @@ export async function renderReportPdf(
     COLOR.muted,
   );
 
-  // Summary
+  // Summary: one page, the chart then three columns of counts
   doc.addPage();
-  heading('Synthèse');
-  const summaryTable = (caption: string, rows: { label: string; count: number }[], limit = 12) => {
-    heading(caption);
-    const shown = rows.slice(0, limit);
-    const rest = rows.slice(limit).reduce((sum, row) => sum + row.count, 0);
-    if (rest > 0) shown.push({ label: `Autres (${rows.length - limit})`, count: rest });
-    if (shown.length === 0) paragraph('Aucune entrée.', 10);
-    for (const row of shown) {
-      if (doc.y > doc.page.height - MARGIN - 30) doc.addPage();
-      const y = doc.y;
-      text(fit(row.label, 380, 10), MARGIN, y, 10);
-      text(String(row.count), MARGIN + 400, y, 10, 'bold');
-      doc.y = y + 14;
-    }
-  };
+  pageTitle('Synthèse');
   const byAction = input.summary.byAction.map((row) => ({ label: auditActionLabel(row.action), count: row.count }));
-  if (byAction.length > 0)
-    paragraph('Nombre d’entrées par type d’action (les 10 plus fréquents) :', 10, 'regular', COLOR.muted);
-  barChart(doc, byAction.slice(0, 10), width);
-  summaryTable('Par type d’action', byAction);
-  if (!citizen) {
-    summaryTable(
-      'Par aidant',
-      input.summary.byAide.map((row) => ({ label: row.name ?? 'Aidant supprimé', count: row.count })),
-    );
-  }
-  summaryTable(
-    'Par démarche',
-    input.summary.byArea.map((row) => ({
-      label: PROCEDURE_AREA_LABELS[row.area as ProcedureArea] ?? row.area,
-      count: row.count,
-    })),
+  paragraph(
+    byAction.length > 0 ? 'Nombre d’entrées par type d’action (les 10 plus fréquents) :' : 'Aucune entrée.',
+    10,
+    'regular',
+    COLOR.muted,
   );
+  barChart(doc, byAction.slice(0, 10), width);
+  const columns3: [string, { label: string; count: number }[]][] = [
+    ['Par type d’action', byAction],
+    ...(citizen
+      ? []
+      : ([
+          [
+            'Par aidant',
+            input.summary.byAide.map((row) => ({ label: row.name ?? 'Aidant supprimé', count: row.count })),
+          ],
+        ] as [string, { label: string; count: number }[]][])),
+    [
+      'Par démarche',
+      input.summary.byArea.map((row) => ({
+        label: PROCEDURE_AREA_LABELS[row.area as ProcedureArea] ?? row.area,
+        count: row.count,
+      })),
+    ],
+  ];
+  const top = doc.y + 24;
+  const columnWidth = width / 3;
+  columns3.forEach(([caption, rows], index) => {
+    const x = MARGIN + index * columnWidth;
+    text(caption, x, top, 12, 'bold', COLOR.heading);
+    const shown = rows.slice(0, SUMMARY_ROWS);
+    const rest = rows.slice(SUMMARY_ROWS).reduce((sum, row) => sum + row.count, 0);
+    if (rest > 0) shown.push({ label: `Autres (${rows.length - SUMMARY_ROWS})`, count: rest });
+    if (shown.length === 0) text('Aucune.', x, top + 22, 9);
+    shown.forEach((row, line) => {
+      const y = top + 22 + line * 14;
+      text(fit(doc, row.label, columnWidth - 70, 9), x, y, 9);
+      text(String(row.count), x + columnWidth - 60, y, 9, 'bold');
+    });
+  });
 
   // Entries
   const columns: Column[] = citizen
@@ -194,7 +242,6 @@ export async function renderReportPdf(
         { title: 'Démarche', width: 124, value: areaLabel },
         { title: 'Empreinte', width: width - 680, value: (e) => e.hash.slice(0, 12) },
       ];
-  const bottom = doc.page.height - MARGIN - 10 - ROW;
   const tableHeader = () => {
     doc.rect(MARGIN, doc.y, width, ROW + 2).fill(COLOR.band);
     let x = MARGIN;
@@ -206,25 +253,29 @@ export async function renderReportPdf(
     doc.y = y + ROW;
   };
   doc.addPage();
-  heading(citizen ? 'Le détail' : 'Les entrées du journal');
+  pageTitle(citizen ? 'Le détail' : 'Les entrées du journal');
   tableHeader();
+  let capacity = rowsPerPage(true, doc.page.height);
+  let onPage = 0;
   const entriesDigest = createHash('sha256');
   let count = 0;
   let firstEntry: ChainPoint | null = null;
   let lastEntry: ChainPoint | null = null;
   for await (const page of input.pages) {
     for (const entry of page) {
-      if (doc.y > bottom) {
+      if (onPage === capacity) {
         doc.addPage();
-        doc.y = MARGIN;
         tableHeader();
+        capacity = rowsPerPage(false, doc.page.height);
+        onPage = 0;
       }
+      onPage++;
       const y = doc.y;
       if (count % 2 === 1) doc.rect(MARGIN, y - 2, width, ROW).fill('#f6f6f6');
       let x = MARGIN;
       doc.font(FONT.regular).fontSize(CELL).fillColor(COLOR.text);
       for (const column of columns) {
-        doc.text(fit(column.value(entry), column.width - 4), x + 2, y, { lineBreak: false });
+        doc.text(fit(doc, column.value(entry), column.width - 4), x + 2, y, { lineBreak: false });
         x += column.width;
       }
       doc.y = y + ROW;
@@ -255,7 +306,7 @@ export async function renderReportPdf(
     entriesSha256,
   });
   doc.addPage();
-  heading('Annexe : preuve d’intégrité');
+  pageTitle('Annexe : preuve d’intégrité');
   paragraph(
     'Chaque entrée du journal de Relais porte une empreinte (SHA-256) calculée sur son contenu et sur l’empreinte de l’entrée précédente : modifier ou retirer une entrée casse la chaîne. La plateforme signe régulièrement des points de contrôle de cette chaîne.',
     10,
@@ -287,31 +338,28 @@ export async function renderReportPdf(
     .fillColor(COLOR.muted)
     .text(seal, MARGIN, doc.y, { width, lineBreak: true, characterSpacing: 0 });
 
-  // Footers on every page
-  const range = doc.bufferedPageRange();
-  for (let index = range.start; index < range.start + range.count; index++) {
-    doc.switchToPage(index);
-    const margin = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    const footer = `${job.structure?.name ?? title} — du ${frenchDay(job.criteria.fromDay)} au ${frenchDay(job.criteria.toDay)}`;
-    text(footer, MARGIN, doc.page.height - MARGIN + 8, 8, 'regular', COLOR.muted);
-    const label = `Page ${index + 1} / ${range.count}`;
-    doc.font(FONT.regular).fontSize(8);
-    text(
-      label,
-      doc.page.width - MARGIN - doc.widthOfString(label),
-      doc.page.height - MARGIN + 8,
-      8,
-      'regular',
-      COLOR.muted,
-    );
-    doc.page.margins.bottom = margin;
-  }
   doc.end();
   await Promise.all(written);
   await chain;
   if (failure) throw failure;
   return { count, firstEntry, lastEntry, anchors };
+}
+
+/** Counts shown per summary column (the rest is one « Autres » line). */
+const SUMMARY_ROWS = 12;
+/** Where the table's rows start: below the page title and the header row, or the header row only. */
+const FIRST_ROWS_AT = MARGIN + 28 + ROW + 4;
+const NEXT_ROWS_AT = MARGIN + ROW + 4;
+
+/** Rows that fit on a table page: the same arithmetic for counting pages and for drawing them. */
+function rowsPerPage(first: boolean, pageHeight: number): number {
+  const last = pageHeight - MARGIN - 10 - ROW;
+  return Math.floor((last - (first ? FIRST_ROWS_AT : NEXT_ROWS_AT)) / ROW) + 1;
+}
+
+function tablePages(total: number, pageHeight: number): number {
+  const first = rowsPerPage(true, pageHeight);
+  return total <= first ? 1 : 1 + Math.ceil((total - first) / rowsPerPage(false, pageHeight));
 }
 
 /** Horizontal bars, one per action, longest first, with the count at the end of each bar. */
@@ -326,7 +374,7 @@ function barChart(doc: PDFKit.PDFDocument, rows: { label: string; count: number 
       .font(FONT.regular)
       .fontSize(9)
       .fillColor(COLOR.text)
-      .text(fit(row.label, labelWidth - 8, 9), MARGIN, y + 2, { lineBreak: false });
+      .text(fit(doc, row.label, labelWidth - 8, 9), MARGIN, y + 2, { lineBreak: false });
     const length = Math.max(2, Math.round((row.count / max) * barSpace));
     doc.rect(MARGIN + labelWidth, y, length, 12).fill(COLOR.bar);
     doc

@@ -34,23 +34,87 @@ const CITIZEN_VISITS: string[] = [
 /** Rows read per query: bounded memory whatever the size of the export. */
 export const REPORT_PAGE_SIZE = 5000;
 
-interface Row {
-  seq: string;
-  event_id: string;
-  occurred_at: string;
-  paris_time: string;
-  actor_type: string;
-  actor_id: string | null;
-  structure_id: string | null;
-  citizen_id: string | null;
-  mandate_id: string | null;
-  action: string;
-  details: string;
-  prev_hash: string;
-  hash: string;
-  actor_name: string | null;
-  citizen_name: string | null;
-  structure_name: string | null;
+/** seq, event_id, occurred_at, paris_time, actor_type, actor_id, structure_id, citizen_id, mandate_id, action, details, prev_hash, hash */
+type Row = [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string,
+  string,
+  string,
+  string,
+];
+
+/** The slice of a node-postgres client the cursor uses. */
+interface PgClient {
+  query(text: string): Promise<unknown>;
+  query(config: {
+    text: string;
+    values: unknown[];
+    rowMode: 'array';
+    types: { getTypeParser: () => (value: string) => string };
+  }): Promise<{ rows: Row[] }>;
+}
+
+const RAW_TEXT = { getTypeParser: () => (value: string) => value };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Names kept per export at most (then forgotten and looked up again): bounded memory. */
+const NAME_CACHE_LIMIT = 50_000;
+
+/** Names of the aides, citizens and structures of the rows, looked up once per id. */
+class NameCache {
+  private readonly names = new Map<string, string | null>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async load(rows: Row[]): Promise<void> {
+    if (this.names.size > NAME_CACHE_LIMIT) this.names.clear();
+    const missing = (values: (string | null)[]) => [
+      ...new Set(values.filter((id): id is string => id !== null && UUID.test(id) && !this.names.has(id))),
+    ];
+    const people = missing(rows.flatMap((row) => [row[4] === 'aide' || row[4] === 'operator' ? row[5] : null]));
+    const citizens = missing(rows.map((row) => row[7]));
+    const structures = missing(rows.map((row) => row[6]));
+    const lookups: [string, string[]][] = [
+      [`SELECT id, ${name('t')} AS name FROM aides t WHERE id = ANY($1::uuid[])`, people],
+      [`SELECT id, ${name('t')} AS name FROM citizens t WHERE id = ANY($1::uuid[])`, citizens],
+      ['SELECT id, name FROM structures WHERE id = ANY($1::uuid[])', structures],
+    ];
+    for (const [sql, ids] of lookups) {
+      if (ids.length === 0) continue;
+      for (const id of ids) this.names.set(id, null);
+      for (const row of await this.dataSource.query(sql, [ids])) this.names.set(row.id, row.name);
+    }
+  }
+
+  entry(row: Row): ReportEntry {
+    const [seq, eventId, occurredAt, parisTime, actorType, actorId, structureId, citizenId, mandateId, action] = row;
+    const person = actorType === 'aide' || actorType === 'operator';
+    return {
+      seq,
+      eventId,
+      occurredAt,
+      parisTime,
+      actorType,
+      actorId,
+      structureId,
+      citizenId,
+      mandateId,
+      action,
+      details: JSON.parse(row[10]) as Record<string, unknown>,
+      prevHash: row[11],
+      hash: row[12],
+      actorName: person && actorId ? (this.names.get(actorId) ?? null) : null,
+      citizenName: citizenId ? (this.names.get(citizenId) ?? null) : null,
+      structureName: structureId ? (this.names.get(structureId) ?? null) : null,
+    };
+  }
 }
 
 const name = (alias: string) => `NULLIF(trim(concat_ws(' ', ${alias}.given_name, ${alias}.family_name)), '')`;
@@ -60,8 +124,8 @@ const name = (alias: string) => `NULLIF(trim(concat_ws(' ', ${alias}.given_name,
 export class ReportEntries {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The WHERE clause of the criteria (alias j), with its parameters from $1. */
-  private where(criteria: ReportCriteria): { sql: string; parameters: unknown[] } {
+  /** The WHERE clause of the criteria (alias j), with its parameters from $1; up to `untilSeq` if given. */
+  private where(criteria: ReportCriteria, untilSeq?: string | null): { sql: string; parameters: unknown[] } {
     const parameters: unknown[] = [criteria.from, criteria.to];
     const clauses = ['j.occurred_at >= $1', 'j.occurred_at < $2'];
     const add = (clause: (n: string) => string, value: unknown) => {
@@ -75,66 +139,82 @@ export class ReportEntries {
     if (!criteria.structureId) add((n) => `j.action <> ALL(${n}::text[])`, CITIZEN_VISITS);
     if (criteria.area) add((n) => `(j.details->>'area' = ${n} OR j.details->'areas' ? ${n})`, criteria.area);
     if (criteria.action) add((n) => `j.action = ${n}`, criteria.action);
+    if (untilSeq !== undefined) add((n) => `j.seq <= ${n}`, untilSeq ?? '0');
     return { sql: clauses.join(' AND '), parameters };
   }
 
   async count(criteria: ReportCriteria): Promise<number> {
-    const { sql, parameters } = this.where(criteria);
-    const [row] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM audit_journal j WHERE ${sql}`,
-      parameters,
-    );
-    return row.n;
+    return (await this.extent(criteria)).count;
   }
 
-  /** Every entry of the export, oldest seq first, REPORT_PAGE_SIZE at a time. */
-  async *pages(criteria: ReportCriteria, pageSize = REPORT_PAGE_SIZE): AsyncGenerator<ReportEntry[]> {
+  /**
+   * How many entries, up to which seq. An export covers exactly these: entries sealed while it is
+   * written come after `lastSeq`, so its count, page numbers and progress stay right.
+   */
+  async extent(criteria: ReportCriteria): Promise<{ count: number; lastSeq: string | null }> {
     const { sql, parameters } = this.where(criteria);
-    const after = parameters.length + 1;
-    let last = '0';
-    for (;;) {
-      const rows: Row[] = await this.dataSource.query(
-        `SELECT j.seq, j.event_id, ${OCCURRED_AT_ISO.replace('occurred_at AT', 'j.occurred_at AT')},
-                to_char(j.occurred_at AT TIME ZONE 'Europe/Paris', 'DD/MM/YYYY HH24:MI:SS') AS paris_time,
-                j.actor_type, j.actor_id, j.structure_id, j.citizen_id, j.mandate_id, j.action,
-                j.details::text AS details, j.prev_hash, j.hash,
-                ${name('a')} AS actor_name, ${name('c')} AS citizen_name, s.name AS structure_name
-           FROM audit_journal j
-           LEFT JOIN structures s ON s.id = j.structure_id
-           LEFT JOIN aides a ON j.actor_type IN ('aide', 'operator')
-                AND a.id = CASE WHEN j.actor_id ~ '^[0-9a-f-]{36}$' THEN j.actor_id::uuid END
-           LEFT JOIN citizens c ON c.id = j.citizen_id
-          WHERE ${sql} AND j.seq > $${after}
-          ORDER BY j.seq LIMIT ${Number(pageSize)}`,
-        [...parameters, last],
-      );
-      if (rows.length === 0) return;
-      yield rows.map((row) => ({
-        seq: row.seq,
-        eventId: row.event_id,
-        occurredAt: row.occurred_at,
-        parisTime: row.paris_time,
-        actorType: row.actor_type,
-        actorId: row.actor_id,
-        structureId: row.structure_id,
-        citizenId: row.citizen_id,
-        mandateId: row.mandate_id,
-        action: row.action,
-        details: JSON.parse(row.details) as Record<string, unknown>,
-        prevHash: row.prev_hash,
-        hash: row.hash,
-        actorName: row.actor_name,
-        citizenName: row.citizen_name,
-        structureName: row.structure_name,
-      }));
-      if (rows.length < pageSize) return;
-      last = rows[rows.length - 1].seq;
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS n, max(j.seq)::text AS last FROM audit_journal j WHERE ${sql}`,
+      parameters,
+    );
+    return { count: row.n, lastSeq: row.last };
+  }
+
+  /**
+   * Every entry of the export up to `untilSeq`, oldest first, `pageSize` at a time, from one
+   * server-side cursor (one plan, one pass) on a read-only connection of its own: read-only work
+   * has no transaction id, so it never holds back sealing. Rows come as raw text arrays (no row
+   * objects, no type parsing); names are looked up per page for the ids not seen yet.
+   */
+  async *pages(
+    criteria: ReportCriteria,
+    untilSeq: string | null,
+    pageSize = REPORT_PAGE_SIZE,
+  ): AsyncGenerator<ReportEntry[]> {
+    const { sql, parameters } = this.where(criteria, untilSeq);
+    const runner = this.dataSource.createQueryRunner();
+    const names = new NameCache(this.dataSource);
+    try {
+      const client = (await runner.connect()) as PgClient;
+      await client.query('BEGIN READ ONLY');
+      await client.query({
+        text: `DECLARE report_entries NO SCROLL CURSOR FOR
+                 SELECT j.seq, j.event_id, ${OCCURRED_AT_ISO.replace('occurred_at AT', 'j.occurred_at AT')},
+                        to_char(j.occurred_at AT TIME ZONE 'Europe/Paris', 'DD/MM/YYYY HH24:MI:SS') AS paris_time,
+                        j.actor_type, j.actor_id, j.structure_id, j.citizen_id, j.mandate_id, j.action,
+                        j.details, j.prev_hash, j.hash
+                   FROM audit_journal j WHERE ${sql} ORDER BY j.seq`,
+        values: parameters,
+        rowMode: 'array',
+        types: RAW_TEXT,
+      });
+      const fetch = () =>
+        client
+          .query({
+            text: `FETCH ${Number(pageSize)} FROM report_entries`,
+            values: [],
+            rowMode: 'array',
+            types: RAW_TEXT,
+          })
+          .then((result) => result.rows);
+      let next = fetch();
+      for (;;) {
+        const rows = await next;
+        if (rows.length === 0) break;
+        next = rows.length < pageSize ? Promise.resolve([]) : fetch();
+        await names.load(rows);
+        yield rows.map((row) => names.entry(row));
+      }
+      await next.catch(() => undefined);
+      await client.query('COMMIT');
+    } finally {
+      await runner.release();
     }
   }
 
   /** Counts per action, per aide and per procedure area (for the PDF's summary). */
-  async summary(criteria: ReportCriteria): Promise<ReportSummary> {
-    const { sql, parameters } = this.where(criteria);
+  async summary(criteria: ReportCriteria, untilSeq: string | null): Promise<ReportSummary> {
+    const { sql, parameters } = this.where(criteria, untilSeq);
     const [byAction, byAide, byArea] = await Promise.all([
       this.dataSource.query(
         `SELECT j.action, count(*)::int AS count FROM audit_journal j WHERE ${sql} GROUP BY 1 ORDER BY 2 DESC, 1`,

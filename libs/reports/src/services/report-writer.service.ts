@@ -44,19 +44,19 @@ export class ReportWriter {
     target: Writable,
     onProgress?: (done: number, total: number) => unknown,
   ): Promise<WrittenReport> {
-    const total = await this.entries.count(job.criteria);
+    const { count: total, lastSeq } = await this.entries.extent(job.criteria);
     const output = new DigestOutput(target);
     const generatedAt = new Date();
     const chain =
       job.format === ReportFormat.Csv
-        ? await this.writeCsv(job, output, (done) => onProgress?.(done, total))
+        ? await this.writeCsv(job, lastSeq, output, (done) => onProgress?.(done, total))
         : await renderReportPdf(
             {
               job,
               generatedAt,
               total,
-              summary: await this.entries.summary(job.criteria),
-              pages: this.entries.pages(job.criteria),
+              summary: await this.entries.summary(job.criteria, lastSeq),
+              pages: this.entries.pages(job.criteria, lastSeq),
               anchors: (first, last) => this.anchors(first, last),
               sign: (payload) => this.signer.sign(payload),
             },
@@ -85,13 +85,18 @@ export class ReportWriter {
   }
 
   /** Header, then each entry, with a range row wherever the chain runs through entries not exported. */
-  private async writeCsv(job: ReportJob, output: DigestOutput, onProgress: (done: number) => unknown) {
+  private async writeCsv(
+    job: ReportJob,
+    lastSeq: string | null,
+    output: DigestOutput,
+    onProgress: (done: number) => unknown,
+  ) {
     await output.write(CSV_HEAD);
     let count = 0;
     let firstEntry: ChainPoint | null = null;
     let previous: ChainPoint | null = null;
     let start: ReportManifest['anchors']['start'] | null = null;
-    for await (const page of this.entries.pages(job.criteria)) {
+    for await (const page of this.entries.pages(job.criteria, lastSeq)) {
       start ??= await this.entries.startAnchor(page[0]);
       previous ??= start;
       const records: string[][] = [];
