@@ -55,8 +55,14 @@ export class OperatorReportsController {
 
   @Get(':id')
   @Console({ operator: true })
-  async progress(@Member() operator: Operator, @Param('id') id: string, @Res() res: Response) {
-    res.render('reports/progress.njk', progressLocals(await this.exports.find(requesterOf(operator), id), BASE));
+  async progress(
+    @Member() operator: Operator,
+    @Param('id') id: string,
+    @Query('actualisation') actualisation: string | undefined,
+    @Res() res: Response,
+  ) {
+    const item = await this.exports.find(requesterOf(operator), id);
+    res.render('reports/progress.njk', progressLocals(item, BASE, actualisation));
   }
 
   @Get(':id/fichier')

@@ -40,13 +40,18 @@ export function defaultPeriod(now = new Date()) {
   return { du: first, au: today };
 }
 
-/** The progress page's locals: refreshes itself every 2 s (meta refresh) until done. */
-export function progressLocals(item: ReportExport, base: string) {
+/**
+ * The progress page's locals: until done it refreshes itself every 2 s (meta refresh, no script),
+ * unless the person turned that off (`?actualisation=non`, WCAG 2.2.1: a time limit one can turn off).
+ */
+export function progressLocals(item: ReportExport, base: string, actualisation?: string) {
+  const pending = item.status === 'queued' || item.status === 'running';
   return {
     pageTitle: 'Export du journal',
     item,
     base,
-    refresh: item.status === 'queued' || item.status === 'running',
+    pending,
+    refresh: pending && actualisation !== 'non',
     expiresAt: frenchDateTime(item.expiresAt),
   };
 }

@@ -80,8 +80,14 @@ export class ReportsController {
 
   @Get(':id')
   @Console()
-  async progress(@Member() member: MemberContext, @Param('id') id: string, @Res() res: Response) {
-    res.render('reports/progress.njk', progressLocals(await this.exports.find(requesterOf(member), id), BASE));
+  async progress(
+    @Member() member: MemberContext,
+    @Param('id') id: string,
+    @Query('actualisation') actualisation: string | undefined,
+    @Res() res: Response,
+  ) {
+    const item = await this.exports.find(requesterOf(member), id);
+    res.render('reports/progress.njk', progressLocals(item, BASE, actualisation));
   }
 
   @Get(':id/fichier')
