@@ -6,9 +6,19 @@
  */
 import 'reflect-metadata';
 
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -44,23 +54,83 @@ function benchSiret(): string {
   }
 }
 
-/** Peak resident set size while `run` runs, sampled every 50 ms. */
-async function measured<T>(
-  run: () => Promise<T>,
-): Promise<{ value: T; seconds: number; cpuSeconds: number; peakMb: number }> {
-  let peak = process.memoryUsage().rss;
-  const cpu = process.cpuUsage();
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  const start = performance.now();
+/** Peak resident set size of this process so far (Linux VmHWM), in MB. */
+function peakRssMb(): number {
+  const line = readFileSync('/proc/self/status', 'utf8').match(/^VmHWM:\s+(\d+) kB/m);
+  return line ? Number(line[1]) / 1024 : process.memoryUsage().rss / 1024 / 1024;
+}
+
+/**
+ * Child mode: one export (or one verification) in a fresh process, so its peak RSS is its own,
+ * not the seeding's. Prints one JSON line: wall and CPU seconds, peak RSS, entries, bytes.
+ */
+if (process.argv[2] === 'export' || process.argv[2] === 'verify') {
+  const [, , mode, format, target, file, signature] = process.argv;
+  const child = await NestFactory.createApplicationContext(BenchModule, { logger: ['error'] });
   try {
-    const value = await run();
-    peak = Math.max(peak, process.memoryUsage().rss);
+    const idleMb = peakRssMb();
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    let entries: number;
+    let signed = '';
+    if (mode === 'export') {
+      const day = (offset: number) =>
+        new Date(Date.now() + offset * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
+      const scoped = await child
+        .get(ReportScope)
+        .resolve({ type: 'operator', aideId: null }, { siret: target, from: day(-1), to: day(1) });
+      const written = await child.get(ReportWriter).write(
+        {
+          ...scoped,
+          format: format as ReportFormat,
+          fileName: file,
+          generatedBy: { type: 'operator', id: null, name: 'bench' },
+        },
+        createWriteStream(file),
+      );
+      entries = written.manifest.count;
+      signed = written.signature;
+    } else {
+      const result = await child.get(ReportVerifier).verify(createReadStream(file), readFileSync(signature, 'utf8'));
+      if (!result.genuine || !result.complete) throw new Error('the export does not verify');
+      entries = result.entries;
+    }
     const used = process.cpuUsage(cpu);
-    const cpuSeconds = (used.user + used.system) / 1e6;
-    return { value, seconds: (performance.now() - start) / 1000, cpuSeconds, peakMb: peak / 1024 / 1024 };
+    console.log(
+      JSON.stringify({
+        seconds: (performance.now() - start) / 1000,
+        cpuSeconds: (used.user + used.system) / 1e6,
+        peakMb: peakRssMb(),
+        idleMb,
+        entries,
+        bytes: statSync(file).size,
+        signature: signed,
+      }),
+    );
   } finally {
-    clearInterval(timer);
+    await child.close();
   }
+  process.exit(0);
+}
+
+interface Measure {
+  seconds: number;
+  cpuSeconds: number;
+  peakMb: number;
+  idleMb: number;
+  entries: number;
+  bytes: number;
+  signature: string;
+}
+
+function inChild(...args: string[]): Measure {
+  const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...args], {
+    env: process.env,
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (run.status !== 0) throw new Error(`${args[0]} failed: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Measure;
 }
 
 await dropDatabase(url.toString());
@@ -134,43 +204,27 @@ try {
   await db.query('ANALYZE audit_journal');
   const seedSeconds = (performance.now() - seedStart) / 1000;
 
-  const day = (offset: number) =>
-    new Date(Date.now() + offset * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
-  const exportTo = async (owner: typeof big, format: ReportFormat, file: string) => {
-    const scoped = await app
-      .get(ReportScope)
-      .resolve({ type: 'operator', aideId: null }, { siret: owner.siret, from: day(-1), to: day(1) });
-    return app
-      .get(ReportWriter)
-      .write(
-        { ...scoped, format, fileName: file, generatedBy: { type: 'operator', id: null, name: 'bench' } },
-        createWriteStream(join(dir, file)),
-      );
-  };
-
   const load = loadavg()[0].toFixed(2);
-  (globalThis as { gc?: () => void }).gc?.();
-  const baselineMb = Math.round(process.memoryUsage().rss / 1024 / 1024);
-  const pdf = await measured(() => exportTo(small, ReportFormat.Pdf, 'small.pdf'));
-  const csv = await measured(() => exportTo(big, ReportFormat.Csv, 'big.csv'));
-  const check = await measured(async () => {
-    const { createReadStream } = await import('node:fs');
-    return app.get(ReportVerifier).verify(createReadStream(join(dir, 'big.csv')), csv.value.signature);
-  });
-  if (!check.value.genuine || !check.value.complete) throw new Error('the CSV export does not verify');
-  const size = (file: string) => `${(statSync(join(dir, file)).size / 1024 / 1024).toFixed(1)} MB`;
+  const pdfFile = join(dir, 'small.pdf');
+  const csvFile = join(dir, 'big.csv');
+  const pdf = inChild('export', ReportFormat.Pdf, small.siret, pdfFile);
+  const csv = inChild('export', ReportFormat.Csv, big.siret, csvFile);
+  writeFileSync(`${csvFile}.jws`, csv.signature);
+  const check = inChild('verify', '', '', csvFile, `${csvFile}.jws`);
+  const line = (what: string, m: Measure, target: string) =>
+    console.log(
+      `${what.padEnd(14)} ${m.entries} entries in ${m.seconds.toFixed(2)} s (CPU ${m.cpuSeconds.toFixed(2)} s), ` +
+        `peak RSS ${Math.round(m.peakMb)} MB (${Math.round(m.idleMb)} MB before it started), ` +
+        `${(m.bytes / 1024 / 1024).toFixed(1)} MB${target}`,
+    );
 
-  console.log(`journal:       ${total} entries seeded in ${seedSeconds.toFixed(1)} s; load average ${load} at start`);
-  console.log(`RSS before:    ${baselineMb} MB (the Nest context and the seeding)`);
   console.log(
-    `PDF:           ${pdf.value.manifest.count} entries in ${pdf.seconds.toFixed(2)} s (CPU ${pdf.cpuSeconds.toFixed(2)} s), peak RSS ${Math.round(pdf.peakMb)} MB, ${size('small.pdf')} (targets < 30 s, < 300 MB)`,
+    `journal:       ${total} entries seeded in ${seedSeconds.toFixed(1)} s; load average ${load} before the runs`,
   );
-  console.log(
-    `CSV:           ${csv.value.manifest.count} entries in ${csv.seconds.toFixed(2)} s (CPU ${csv.cpuSeconds.toFixed(2)} s), peak RSS ${Math.round(csv.peakMb)} MB, ${size('big.csv')} (target < 15 s)`,
-  );
-  console.log(
-    `CSV verify:    ${check.value.entries} entries in ${check.seconds.toFixed(2)} s (CPU ${check.cpuSeconds.toFixed(2)} s), peak RSS ${Math.round(check.peakMb)} MB`,
-  );
+  line('PDF:', pdf, ' (targets < 30 s, < 300 MB)');
+  line('CSV:', csv, ' (target < 15 s)');
+  line('CSV verify:', check, '');
+  console.log(`load average after: ${loadavg()[0].toFixed(2)} (each run in a fresh process)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
   await app.close();
