@@ -5,7 +5,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { MembershipRole } from '@relais/aides';
 import { AuditAction, AuditActorType, AuditRecorder, AuditSealer } from '@relais/audit';
 import { projectRoot } from '@relais/config';
+import { QueueName, redisOptions, ReportsJob } from '@relais/queue';
 import { createTestEnvironment, readPdf, type TestEnvironment } from '@relais/testing';
+import { Queue, QueueEvents } from 'bullmq';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 
@@ -179,4 +181,29 @@ describe('audit report exports through the console and the worker', () => {
     expect(unknown.status).toBe(400);
     expect(unknown.text).toContain('id="siret-erreur"');
   });
+
+  it('given an export past its expiry, it is refused at once, and the worker job deletes it with its file', async () => {
+    const { page } = await exportAs(agents.supervisor, 'csv');
+    const id = page.split('/').at(-1)!;
+    const db = app.get(DataSource);
+    await db.query(`UPDATE report_exports SET expires_at = now() - interval '1 second' WHERE id = $1`, [id]);
+
+    expect((await agents.supervisor.get(`${page}/fichier`).set('accept', 'text/html')).status).toBe(404);
+    // The job the worker's scheduler runs every 15 minutes, queued now instead of waiting.
+    const connection = redisOptions(env.redisUrl);
+    const queue = new Queue(QueueName.Reports, { connection, prefix: `${env.redisPrefix}:bull` });
+    const events = new QueueEvents(QueueName.Reports, { connection, prefix: `${env.redisPrefix}:bull` });
+    try {
+      await events.waitUntilReady();
+      const job = await queue.add(ReportsJob.DeleteExpired, {});
+      expect(await job.waitUntilFinished(events, 30_000)).toEqual({ deleted: 1 });
+    } finally {
+      await Promise.all([queue.close(), events.close()]);
+    }
+    const left = await db.query(
+      'SELECT (SELECT count(*)::int FROM report_exports WHERE id = $1) AS exports, (SELECT count(*)::int FROM report_export_chunks WHERE export_id = $1) AS chunks',
+      [id],
+    );
+    expect(left).toEqual([{ exports: 0, chunks: 0 }]);
+  }, 90_000);
 });
