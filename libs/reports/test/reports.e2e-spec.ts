@@ -274,17 +274,15 @@ describe('audit reports: CSV export, verification, scope and expiry (real Postgr
         .get(ReportScope)
         .resolve(operator, { ...period, siret: await siretOf(app.b.structureId) });
       const { target, bytes } = memoryTarget();
-      await app.moduleRef
-        .get(ReportWriter)
-        .write(
-          {
-            ...scoped,
-            format: ReportFormat.Pdf,
-            fileName: 'b.pdf',
-            generatedBy: { type: 'operator', id: null, name: 'Opérateur' },
-          },
-          target,
-        );
+      await app.moduleRef.get(ReportWriter).write(
+        {
+          ...scoped,
+          format: ReportFormat.Pdf,
+          fileName: 'b.pdf',
+          generatedBy: { type: 'operator', id: null, name: 'Opérateur' },
+        },
+        target,
+      );
 
       const content = await readPdf(bytes());
 
