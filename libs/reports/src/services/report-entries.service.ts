@@ -174,9 +174,12 @@ export class ReportEntries {
     const { sql, parameters } = this.where(criteria, untilSeq);
     const runner = this.dataSource.createQueryRunner();
     const names = new NameCache(this.dataSource);
+    let client: PgClient | null = null;
+    let open = false;
     try {
-      const client = (await runner.connect()) as PgClient;
+      client = (await runner.connect()) as PgClient;
       await client.query('BEGIN READ ONLY');
+      open = true;
       await client.query({
         text: `DECLARE report_entries NO SCROLL CURSOR FOR
                  SELECT j.seq, j.event_id, ${OCCURRED_AT_ISO.replace('occurred_at AT', 'j.occurred_at AT')},
@@ -188,8 +191,9 @@ export class ReportEntries {
         rowMode: 'array',
         types: RAW_TEXT,
       });
+      const cursor = client;
       const fetch = () =>
-        client
+        cursor
           .query({
             text: `FETCH ${Number(pageSize)} FROM report_entries`,
             values: [],
@@ -207,7 +211,10 @@ export class ReportEntries {
       }
       await next.catch(() => undefined);
       await client.query('COMMIT');
+      open = false;
     } finally {
+      // Stopped early (the writer failed, the consumer returned): never give the pool an open transaction.
+      if (open) await client?.query('ROLLBACK').catch(() => undefined);
       await runner.release();
     }
   }
