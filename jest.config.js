@@ -38,6 +38,7 @@ const aliases = [
   'retention',
   'portal',
   'onboarding',
+  'reports',
 ];
 
 export default {

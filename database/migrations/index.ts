@@ -18,6 +18,7 @@ import { PublicServiceAct1765900000000 } from './1765900000000-public-service-ac
 import { ConsentTranslations1766100000000 } from './1766100000000-consent-translations.js';
 import { Onboarding1766000000000 } from './1766000000000-onboarding.js';
 import { MandateExpiryCursor1765700000000 } from './1765700000000-mandate-expiry-cursor.js';
+import { ReportExports1765800000000 } from './1765800000000-report-exports.js';
 
 /** Every migration, in order. Listed explicitly so the same list works from dist/ and in tests. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   ConsentTranslations1766100000000,
   Onboarding1766000000000,
   MandateExpiryCursor1765700000000,
+  ReportExports1765800000000,
 ];

@@ -19,6 +19,7 @@ import { QueueModule } from '@relais/queue';
 import { StatisticsModule } from '@relais/statistics';
 import { OnboardingModule } from '@relais/onboarding';
 import { StructuresModule } from '@relais/structures';
+import { ReportsModule } from '@relais/reports';
 
 import { CheckpointsController } from './audit/checkpoints.controller.js';
 import { InvitationController } from './console/invitation.controller.js';
@@ -43,6 +44,9 @@ import { JoinController } from './onboarding/join.controller.js';
 import { OperatorAideImportController } from './operator/aide-import.controller.js';
 import { StructureRequestsController } from './operator/structure-requests.controller.js';
 import { QueueBoardModule } from './operator/queue-board.module.js';
+import { OperatorReportsController } from './reports/operator-reports.controller.js';
+import { ReportsController } from './reports/reports.controller.js';
+import { ReportVerificationController } from './reports/report-verification.controller.js';
 
 @Module({
   imports: [
@@ -65,6 +69,7 @@ import { QueueBoardModule } from './operator/queue-board.module.js';
     StructuresModule,
     OnboardingModule,
     QueueBoardModule,
+    ReportsModule,
   ],
   controllers: [
     HomeController,
@@ -75,6 +80,8 @@ import { QueueBoardModule } from './operator/queue-board.module.js';
     MandateCreationController,
     MandatesController,
     ConsentController,
+    // Before VerificationController: its GET verify/:code would take /verify/rapport.
+    ReportVerificationController,
     VerificationController,
     DelegationController,
     PublicServicesController,
@@ -88,6 +95,8 @@ import { QueueBoardModule } from './operator/queue-board.module.js';
     StructureRequestsController,
     AideImportController,
     OperatorAideImportController,
+    ReportsController,
+    OperatorReportsController,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, CitizenGuard],
 })

@@ -101,6 +101,8 @@ describe('authorisation matrix of the console', () => {
     'GET /operateur/demandes': (agent) => get(agent, '/operateur/demandes'),
     'GET /operateur/import-aidants': (agent) => get(agent, '/operateur/import-aidants'),
     'GET /rejoindre': (agent) => get(agent, '/rejoindre'),
+    'GET /rapports': (agent) => get(agent, '/rapports'),
+    'GET /operateur/rapports': (agent) => get(agent, '/operateur/rapports'),
   };
 
   // allowed: 200 page, 201 rendered after POST, 303 redirect after a successful action
@@ -120,6 +122,8 @@ describe('authorisation matrix of the console', () => {
       'GET /operateur/demandes': 401,
       'GET /operateur/import-aidants': 401,
       'GET /rejoindre': 200,
+      'GET /rapports': 401,
+      'GET /operateur/rapports': 401,
     },
     aide: {
       'GET /espace': 200,
@@ -136,6 +140,8 @@ describe('authorisation matrix of the console', () => {
       'GET /operateur/demandes': 403,
       'GET /operateur/import-aidants': 403,
       'GET /rejoindre': 200,
+      'GET /rapports': 200,
+      'GET /operateur/rapports': 403,
     },
     'untrained aide': {
       'GET /espace': 200,
@@ -152,6 +158,8 @@ describe('authorisation matrix of the console', () => {
       'GET /operateur/demandes': 403,
       'GET /operateur/import-aidants': 403,
       'GET /rejoindre': 200,
+      'GET /rapports': 200,
+      'GET /operateur/rapports': 403,
     },
     supervisor: {
       'GET /espace': 200,
@@ -168,6 +176,8 @@ describe('authorisation matrix of the console', () => {
       'GET /operateur/demandes': 403,
       'GET /operateur/import-aidants': 403,
       'GET /rejoindre': 200,
+      'GET /rapports': 200,
+      'GET /operateur/rapports': 403,
     },
     'supervisor of another structure': {
       'GET /espace': 200,
@@ -184,6 +194,8 @@ describe('authorisation matrix of the console', () => {
       'GET /operateur/demandes': 403,
       'GET /operateur/import-aidants': 403,
       'GET /rejoindre': 200,
+      'GET /rapports': 200,
+      'GET /operateur/rapports': 403,
     },
     'deactivated aide': {
       'GET /espace': 401,
@@ -200,6 +212,8 @@ describe('authorisation matrix of the console', () => {
       'GET /operateur/demandes': 401,
       'GET /operateur/import-aidants': 401,
       'GET /rejoindre': 200,
+      'GET /rapports': 401,
+      'GET /operateur/rapports': 401,
     },
     operator: {
       'GET /espace': 200,
@@ -216,6 +230,8 @@ describe('authorisation matrix of the console', () => {
       'GET /operateur/demandes': 200,
       'GET /operateur/import-aidants': 200,
       'GET /rejoindre': 200,
+      'GET /rapports': 200,
+      'GET /operateur/rapports': 200,
     },
   };
 

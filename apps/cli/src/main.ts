@@ -19,6 +19,7 @@ import { queueCommands } from './commands/queue.command.js';
 import { citizenEmailsCommands } from './commands/citizen-emails.command.js';
 import { consentTranslationCommands } from './commands/consent-translation.command.js';
 import { notificationsCommands } from './commands/notifications.command.js';
+import { reportCommands } from './commands/report.command.js';
 
 /** Every operator command; a module adds its registration here. */
 const registrations: CommandRegistration[] = [
@@ -37,6 +38,7 @@ const registrations: CommandRegistration[] = [
   citizenEmailsCommands,
   consentTranslationCommands,
   notificationsCommands,
+  reportCommands,
 ];
 
 const context = new CliContext();

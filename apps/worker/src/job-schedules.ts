@@ -8,6 +8,7 @@ import {
   MandatesJob,
   NotificationsJob,
   QueueName,
+  ReportsJob,
   RetentionJob,
 } from '@relais/queue';
 import type { Queue } from 'bullmq';
@@ -20,6 +21,8 @@ export const RETENTION_SCHEDULE = { pattern: '0 4 * * *' };
 export const NOTIFICATIONS_SCHEDULE = { every: 60_000 };
 /** What expired mandates opened at public services is ended every minute. */
 export const DELEGATIONS_SCHEDULE = { every: 60_000 };
+/** Expired report exports are deleted every 15 minutes. */
+export const REPORTS_CLEANUP_SCHEDULE = { every: 15 * 60_000 };
 
 /** Every day at 07:00 in Paris: the uses of the Paris day before, one email per mandate. */
 export const USES_DIGEST_SCHEDULE = { pattern: '0 7 * * *', tz: 'Europe/Paris' };
@@ -37,6 +40,7 @@ export class JobSchedules implements OnApplicationBootstrap {
     @InjectQueue(QueueName.Retention) private readonly retentionQueue: Queue,
     @InjectQueue(QueueName.Mandates) private readonly mandatesQueue: Queue,
     @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
+    @InjectQueue(QueueName.Reports) private readonly reportsQueue: Queue,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -66,6 +70,11 @@ export class JobSchedules implements OnApplicationBootstrap {
     });
     await this.mandatesQueue.upsertJobScheduler('citizen-ending-notices', ENDING_NOTICES_SCHEDULE, {
       name: MandatesJob.EndingNotices,
+    });
+    // Idempotent (a DELETE of what expired), so the next run is the retry.
+    await this.reportsQueue.upsertJobScheduler('reports-delete-expired', REPORTS_CLEANUP_SCHEDULE, {
+      name: ReportsJob.DeleteExpired,
+      opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
     });
   }
 }

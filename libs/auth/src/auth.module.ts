@@ -50,6 +50,7 @@ export class AuthModule implements NestModule {
         // replaces the form token by an origin check its JSON API can pass.
         { path: 'operateur/files/tableau', method: RequestMethod.ALL },
         { path: 'operateur/files/tableau/{*path}', method: RequestMethod.ALL },
+        { path: 'verify/rapport', method: RequestMethod.POST },
       )
       .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }

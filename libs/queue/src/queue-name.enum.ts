@@ -7,6 +7,7 @@ export enum QueueName {
   Retention = 'retention',
 
   Mandates = 'mandates',
+  Reports = 'reports',
 }
 
 /** Job names of the audit queue. */
@@ -53,6 +54,14 @@ export enum MandatesJob {
   EndingNotices = 'citizen-ending-notices',
 }
 
+/** Job names of the reports queue. */
+export enum ReportsJob {
+  /** Writes one audit report export (job id `report-<export id>`) into PostgreSQL, then signs it. */
+  Generate = 'generate-report',
+  /** Deletes the exports past REPORT_EXPIRY_HOURS (every 15 minutes). */
+  DeleteExpired = 'delete-expired-reports',
+}
+
 /** Every job name of every queue: the worker refuses to start unless each has a handler. */
 export const QUEUE_JOBS: Record<QueueName, readonly string[]> = {
   [QueueName.Audit]: Object.values(AuditJob),
@@ -61,4 +70,5 @@ export const QUEUE_JOBS: Record<QueueName, readonly string[]> = {
   [QueueName.Delegations]: Object.values(DelegationsJob),
   [QueueName.Mandates]: Object.values(MandatesJob),
   [QueueName.Retention]: Object.values(RetentionJob),
+  [QueueName.Reports]: Object.values(ReportsJob),
 };

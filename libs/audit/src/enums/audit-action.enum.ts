@@ -75,6 +75,10 @@ export enum AuditAction {
   AidesImported = 'aides.imported',
   // Queue board (operator): failed jobs retried, one (`jobId`) or all of a queue (`failedJobs: 'all'`)
   QueueJobsRetried = 'queue.jobs_retried',
+  // Audit reports (libs/reports)
+  ReportExportRequested = 'report.export_requested',
+  ReportDownloaded = 'report.downloaded',
+  CitizenReportDownloaded = 'citizen.report_downloaded',
 }
 
 export enum AuditActorType {
