@@ -177,6 +177,7 @@ describe('reflow: every console page at 320 px and at 200 % zoom, without horizo
         '/lieux',
         '/lieux?q=75020',
         '/usager/connexion',
+        '/rejoindre',
         '/page-inexistante',
         links.invitation,
         links.remote,
@@ -205,6 +206,10 @@ describe('reflow: every console page at 320 px and at 200 % zoom, without horizo
         '/responsable/aidants',
         '/operateur/services-publics',
         '/operateur/traductions',
+        '/operateur/demandes',
+        '/operateur/import-aidants',
+        '/operateur/files',
+        '/responsable/import-aidants',
         '/structure',
       ]) {
         await visit(path);
