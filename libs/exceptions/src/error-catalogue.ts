@@ -376,7 +376,7 @@ export const ERROR_CATALOGUE = {
   [ErrorCode.AideImportFileUnreadable]: {
     status: 400,
     title: 'Fichier illisible',
-    message: '{reason}',
+    message: 'Rien n’a été importé. {reason}',
     when: 'an aide import file that is not CSV/XLSX, has no header row with the expected columns, or too many rows',
   },
   [ErrorCode.AideImportExpired]: {
