@@ -9,7 +9,6 @@ import { OIDC_PROVIDER } from '../delegation.tokens.js';
 import type { Delegation } from '../entities/delegation.entity.js';
 import { requestedArea, requestedClaimNames } from '../provider/claims-parameter.js';
 import { DELEGATION_ACR, DELEGATION_PATH } from '../provider/relais-provider.factory.js';
-import { DelegationOpener } from './delegation-opener.service.js';
 
 /** How the aide proved who they are for a delegated login (console login: password then TOTP). */
 export const DELEGATION_AMR = ['pwd', 'otp'];
@@ -36,7 +35,6 @@ export class DelegationInteractions {
   constructor(
     @Inject(OIDC_PROVIDER) private readonly provider: Provider,
     private readonly publicServices: PublicServicesService,
-    private readonly opener: DelegationOpener,
   ) {}
 
   /** The interaction `uid` of this browser, and its active public service; DelegationExpired otherwise. */
@@ -55,14 +53,17 @@ export class DelegationInteractions {
     };
   }
 
-  /** The delegation opened: its grant (the scope and claims asked for), then back to the provider. */
+  /**
+   * The delegation opened: its grant (the scope and claims asked for), saved under the id the
+   * delegation row already holds, then back to the provider.
+   */
   async finish(req: Request, res: Response, interaction: DelegationInteraction, delegation: Delegation) {
     const grant = new this.provider.Grant({ accountId: delegation.id, clientId: interaction.service.clientId });
+    if (delegation.grantId) grant.jti = delegation.grantId;
     grant.addOIDCScope(interaction.scope);
     const claims = requestedClaimNames(interaction.claims);
     if (claims.length > 0) grant.addOIDCClaims(claims);
     const grantId = await grant.save();
-    await this.opener.attachGrant(delegation.id, grantId);
     await this.provider.interactionFinished(
       req,
       res,
