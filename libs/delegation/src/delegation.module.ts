@@ -2,7 +2,7 @@ import { Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@relais/audit';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
-import { PublicServicesModule, PublicServicesService } from '@relais/public-services';
+import { PublicServiceDirectory, PublicServicesModule } from '@relais/public-services';
 import { SigningModule } from '@relais/signing';
 import { Redis } from 'ioredis';
 
@@ -42,13 +42,13 @@ import { ProviderKeys } from './services/provider-keys.service.js';
     },
     {
       provide: OIDC_PROVIDER,
-      inject: [RELAIS_CONFIG, OIDC_REDIS, ProviderKeys, DelegatedAccounts, PublicServicesService, ProviderPages],
+      inject: [RELAIS_CONFIG, OIDC_REDIS, ProviderKeys, DelegatedAccounts, PublicServiceDirectory, ProviderPages],
       useFactory: async (
         config: RelaisConfig,
         redis: Redis,
         keys: ProviderKeys,
         accounts: DelegatedAccounts,
-        publicServices: PublicServicesService,
+        publicServices: PublicServiceDirectory,
         pages: ProviderPages,
       ) => createRelaisProvider({ config, redis, jwks: await keys.privateJwks(), accounts, publicServices, pages }),
     },

@@ -2,7 +2,7 @@ import { hkdfSync } from 'node:crypto';
 
 import type { RelaisConfig } from '@relais/config';
 import { errorText } from '@relais/exceptions';
-import { clientSecretMatches, type PublicService, type PublicServicesService } from '@relais/public-services';
+import { clientSecretMatches, type PublicService, type PublicServiceDirectory } from '@relais/public-services';
 import type { Redis } from 'ioredis';
 import Provider, {
   type AdapterPayload,
@@ -30,7 +30,8 @@ export interface ProviderDependencies {
   redis: Redis;
   jwks: { keys: object[] };
   accounts: DelegatedAccounts;
-  publicServices: PublicServicesService;
+  /** Clients are read through it: cached across requests, forgotten by every process at each change. */
+  publicServices: PublicServiceDirectory;
   pages: ProviderPages;
 }
 
@@ -76,7 +77,7 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
       name === 'Client'
         ? {
             find: async (clientId: string) => {
-              const service = await publicServices.findByClientId(clientId);
+              const service = await publicServices.find(clientId);
               return service?.active ? clientMetadata(service) : undefined;
             },
             upsert: async () => undefined,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainException, ErrorCode } from '@relais/exceptions';
-import { PublicServicesService, type PublicService } from '@relais/public-services';
+import { type PublicService, PublicServiceDirectory } from '@relais/public-services';
 import type { ProcedureArea } from '@relais/structures';
 import type { Request, Response } from 'express';
 import type Provider from 'oidc-provider';
@@ -34,13 +34,13 @@ export interface DelegationInteraction {
 export class DelegationInteractions {
   constructor(
     @Inject(OIDC_PROVIDER) private readonly provider: Provider,
-    private readonly publicServices: PublicServicesService,
+    private readonly publicServices: PublicServiceDirectory,
   ) {}
 
   /** The interaction `uid` of this browser, and its active public service; DelegationExpired otherwise. */
   async find(uid: string, req: Request, res: Response): Promise<DelegationInteraction> {
     const details = await this.details(uid, req, res);
-    const service = await this.publicServices.findByClientId(String(details.params.client_id));
+    const service = await this.publicServices.find(String(details.params.client_id));
     if (!service?.active) throw new DomainException(ErrorCode.Forbidden);
     return {
       uid,
