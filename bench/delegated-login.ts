@@ -154,6 +154,8 @@ async function codeFlow(
 
 interface Measured {
   label: string;
+  /** Prints what the server processes did meanwhile (observed). */
+  io?: () => void;
   flowsPerSecond: number;
   timings: Timings;
   /** The 1-minute load average when the run started and when it ended. */
@@ -201,41 +203,79 @@ function report(run: Measured): void {
     const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(sorted, p).toFixed(1).padStart(6));
     console.log(`  ${step.padEnd(16)} p50 ${p50} ms  p95 ${p95} ms  p99 ${p99} ms`);
   }
+  run.io?.();
 }
 
-type IoStats = Record<string, { requests: number; sql: number; redis: number; detail?: Record<string, number> }>;
+interface IoCounts {
+  requests: number;
+  sql: number;
+  redis: number;
+  redisTrips: number;
+}
+type IoStats = Record<string, IoCounts & { detail?: Record<string, number> }>;
 
-/** The SQL/Redis counts of an api process so far (bench/io-counter.ts, over IPC). */
-function ioStats(child: ChildProcess): Promise<IoStats> {
-  return new Promise((resolve) => {
-    child.once('message', (message) => resolve((message as { endpoints: IoStats }).endpoints));
-    child.send('io-stats');
+interface Snapshot {
+  endpoints: IoStats;
+  /** CPU time (user + system) the process used so far. */
+  cpuMicros: number;
+}
+
+/** The SQL/Redis counts and CPU time of a server process so far (bench/io-counter.ts, over IPC). */
+function snapshot(child: ChildProcess): Promise<Snapshot> {
+  return ask(child, 'io-stats') as Promise<Snapshot>;
+}
+
+/** Sends a message to a server process and waits for its answer. */
+const ask = (child: ChildProcess, message: string) =>
+  new Promise((resolve) => {
+    child.once('message', resolve);
+    child.send(message);
   });
+
+/**
+ * Runs `run` and reports what the server processes did meanwhile, per flow and per endpoint;
+ * with BENCH_PROFILE, they write a CPU profile of that run (bench/profile-top.ts reads them).
+ */
+async function observed(servers: ChildProcess[], flows: number, run: () => Promise<Measured>): Promise<Measured> {
+  const before = await Promise.all(servers.map(snapshot));
+  if (process.env.BENCH_PROFILE) await Promise.all(servers.map((server) => ask(server, 'profile-start')));
+  const measured = await run();
+  if (process.env.BENCH_PROFILE) await Promise.all(servers.map((server) => ask(server, 'profile-stop')));
+  const after = await Promise.all(servers.map(snapshot));
+  return { ...measured, io: () => reportIo(before, after, flows) };
 }
 
-/** Statements and commands per flow, per endpoint, summed over the api processes, between two snapshots. */
-function reportIo(before: IoStats[], after: IoStats[], flows: number): void {
-  const total = new Map<string, { requests: number; sql: number; redis: number }>();
+/** Statements and commands per flow, per endpoint, summed over the processes, between two snapshots. */
+function reportIo(beforeSnapshots: Snapshot[], afterSnapshots: Snapshot[], flows: number): void {
+  const before = beforeSnapshots.map((taken) => taken.endpoints);
+  const after = afterSnapshots.map((taken) => taken.endpoints);
+  const cpu = afterSnapshots.reduce((sum, taken, index) => sum + taken.cpuMicros - beforeSnapshots[index].cpuMicros, 0);
+  const zero = (): IoCounts => ({ requests: 0, sql: 0, redis: 0, redisTrips: 0 });
+  const total = new Map<string, IoCounts>();
   after.forEach((stats, index) => {
     for (const [endpoint, counts] of Object.entries(stats)) {
-      const earlier = before[index][endpoint] ?? { requests: 0, sql: 0, redis: 0 };
-      const sum = total.get(endpoint) ?? { requests: 0, sql: 0, redis: 0 };
+      const earlier = before[index][endpoint] ?? zero();
+      const sum = total.get(endpoint) ?? zero();
       sum.requests += counts.requests - earlier.requests;
       sum.sql += counts.sql - earlier.sql;
       sum.redis += counts.redis - earlier.redis;
+      sum.redisTrips += counts.redisTrips - earlier.redisTrips;
       total.set(endpoint, sum);
     }
   });
   let sql = 0;
   let redis = 0;
+  let redisTrips = 0;
   console.log('  per request, in the api processes:');
   for (const [endpoint, counts] of total) {
     if (counts.requests === 0) continue;
     sql += counts.sql;
     redis += counts.redis;
+    redisTrips += counts.redisTrips;
+    const each = (value: number) => (value / counts.requests).toFixed(1).padStart(5);
     console.log(
-      `  ${endpoint.padEnd(36)} ${(counts.sql / counts.requests).toFixed(1).padStart(5)} SQL  ` +
-        `${(counts.redis / counts.requests).toFixed(1).padStart(5)} Redis  (${counts.requests} requests)`,
+      `  ${endpoint.padEnd(36)} ${each(counts.sql)} SQL  ${each(counts.redis)} Redis commands` +
+        ` in ${each(counts.redisTrips)} round trips  (${counts.requests} requests)`,
     );
     // BENCH_DETAIL: what they are (totals since the processes started, warm-ups included).
     const detail: Record<string, number> = {};
@@ -249,13 +289,23 @@ function reportIo(before: IoStats[], after: IoStats[], flows: number): void {
       console.log(`      ${(count / requests).toFixed(1).padStart(5)} × ${name}`);
     }
   }
-  console.log(`  per flow: ${(sql / flows).toFixed(1)} SQL statements, ${(redis / flows).toFixed(1)} Redis commands`);
+  console.log(
+    `  per flow: ${(sql / flows).toFixed(1)} SQL statements, ${(redis / flows).toFixed(1)} Redis commands ` +
+      `in ${(redisTrips / flows).toFixed(1)} round trips; ${(cpu / 1000 / flows).toFixed(2)} ms of CPU ` +
+      `in the server processes (${((flows * 1e6) / cpu).toFixed(0)} flows per CPU-second)`,
+  );
 }
 
 /** Starts a compiled script as a child process; resolves with the line it prints when ready. */
 function spawnReady(script: string, args: string[]): Promise<{ child: ChildProcess; line: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', join(projectRoot(), 'dist/bench/io-counter.js'), script, ...args],
+      {
+        stdio: ['ignore', 'pipe', 'ignore', 'ipc'],
+      },
+    );
     child.once('exit', (code) => reject(new Error(`${script} exited (${code})`)));
     child.stdout!.once('data', (chunk: Buffer) => resolve({ child, line: chunk.toString().trim() }));
   });
@@ -345,12 +395,7 @@ try {
   for (const port of ports) {
     const child = spawn(
       process.execPath,
-      [
-        ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []),
-        '--import',
-        join(root, 'dist/bench/io-counter.js'),
-        join(root, 'dist/apps/api/src/main.js'),
-      ],
+      ['--import', join(root, 'dist/bench/io-counter.js'), join(root, 'dist/apps/api/src/main.js')],
       {
         env: { ...process.env, PORT: String(port) },
         stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
@@ -376,10 +421,12 @@ try {
   const bareProcess = async (storage: 'memory' | 'redis') => {
     const bare = await spawnReady(bareScript, [CALLBACK, storage, 'relais-bench-delegation:bare']);
     children.push(bare.child);
-    return bare.line.replace(/^ready /, '');
+    return { child: bare.child, issuer: bare.line.replace(/^ready /, '') };
   };
-  const bareIssuer = await bareProcess('memory');
-  const bareRedisIssuers = [await bareProcess('redis'), await bareProcess('redis')];
+  const bareMemory = await bareProcess('memory');
+  const bareIssuer = bareMemory.issuer;
+  const bareRedis = [await bareProcess('redis'), await bareProcess('redis')];
+  const bareRedisIssuers = bareRedis.map((bare) => bare.issuer);
 
   const aide = new Browser(process.env.ISSUER);
   const login = await aide.send('/connexion');
@@ -413,21 +460,20 @@ try {
     await measure('warm-up', 100, concurrency, relaisFlow);
     await measure('warm-up (bare)', 100, concurrency, bareFlow);
     await measure('warm-up (bare, Redis)', 100, concurrency, bareRedisFlow(bareRedisIssuers));
-    const before = await Promise.all(apis.map(ioStats));
-    const relais = await measure('Relais (2 processes)', FLOWS, concurrency, relaisFlow);
-    const after = await Promise.all(apis.map(ioStats));
-    const baseline = await measure('bare, memory (1 process)', FLOWS, concurrency, bareFlow);
-    const bareRedis = await measure(
-      'bare, Redis (1 process)',
-      FLOWS,
-      concurrency,
-      bareRedisFlow(bareRedisIssuers.slice(0, 1)),
+    const relais = await observed(apis, FLOWS, () => measure('Relais (2 processes)', FLOWS, concurrency, relaisFlow));
+    const baseline = await observed([bareMemory.child], FLOWS, () =>
+      measure('bare, memory (1 process)', FLOWS, concurrency, bareFlow),
     );
-    const bareRedis2 = await measure('bare, Redis (2 processes)', FLOWS, concurrency, bareRedisFlow(bareRedisIssuers));
+    const bareRedis1 = await observed([bareRedis[0].child], FLOWS, () =>
+      measure('bare, Redis (1 process)', FLOWS, concurrency, bareRedisFlow(bareRedisIssuers.slice(0, 1))),
+    );
+    const bareRedis2 = await observed(
+      bareRedis.map((bare) => bare.child),
+      FLOWS,
+      () => measure('bare, Redis (2 processes)', FLOWS, concurrency, bareRedisFlow(bareRedisIssuers)),
+    );
     console.log(`\n${FLOWS} flows, ${concurrency} at a time`);
-    report(relais);
-    reportIo(before, after, FLOWS);
-    for (const run of [baseline, bareRedis, bareRedis2]) report(run);
+    for (const run of [relais, baseline, bareRedis1, bareRedis2]) report(run);
     console.log(`Relais: ${relais.flowsPerSecond.toFixed(0)} flows/s (target >= 150)`);
     console.log(
       `ratio to the bare provider: ${(relais.flowsPerSecond / baseline.flowsPerSecond).toFixed(2)} (target >= 0.50); ` +

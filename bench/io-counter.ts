@@ -6,6 +6,8 @@
  * the product never loads it.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -14,6 +16,8 @@ interface Counts {
   requests: number;
   sql: number;
   redis: number;
+  /** Redis round trips: a MULTI … EXEC is one. */
+  redisTrips: number;
   /** With BENCH_DETAIL set: each statement (its first words) and command by name. */
   detail?: Record<string, number>;
 }
@@ -23,7 +27,7 @@ const DETAIL = Boolean(process.env.BENCH_DETAIL);
 const require = createRequire(join(process.cwd(), 'package.json'));
 const current = new AsyncLocalStorage<Counts>();
 const byEndpoint = new Map<string, Counts>();
-const outside: Counts = { requests: 0, sql: 0, redis: 0 };
+const outside: Counts = { requests: 0, sql: 0, redis: 0, redisTrips: 0 };
 
 /** `/delegation/Zx…/confirmation` → `/delegation/:id/confirmation`: one line per endpoint. */
 export const endpointOf = (method: string, url: string) =>
@@ -37,7 +41,7 @@ Server.prototype.emit = function emit(this: Server, event: string, ...args: unkn
   const req = args[0] as { method: string; url: string };
   const label = endpointOf(req.method, req.url);
   let entry = byEndpoint.get(label);
-  if (!entry) byEndpoint.set(label, (entry = { requests: 0, sql: 0, redis: 0 }));
+  if (!entry) byEndpoint.set(label, (entry = { requests: 0, sql: 0, redis: 0, redisTrips: 0 }));
   entry.requests += 1;
   return current.run(entry, () => originalEmit.call(this, event, ...args));
 } as typeof Server.prototype.emit;
@@ -52,6 +56,8 @@ function wrap(
   prototype[method] = function counted(this: unknown, ...args: unknown[]) {
     const entry = counts();
     entry[kind] += 1;
+    // ioredis passes a stream to the commands of a MULTI, written at once: its EXEC ends the trip.
+    if (kind === 'redis' && (args[1] === undefined || name(args[0]) === 'EXEC')) entry.redisTrips += 1;
     if (DETAIL) {
       const key = `${kind} ${name(args[0])}`;
       entry.detail ??= {};
@@ -77,7 +83,28 @@ wrap(
   redisName,
 );
 
-process.on('message', (message: unknown) => {
+// BENCH_PROFILE=<dir>: a CPU profile of this process between "profile-start" and "profile-stop"
+// (the measured run only, no start-up, no other run's idle time), for bench/profile-top.ts.
+const inspector = process.env.BENCH_PROFILE ? new Session() : undefined;
+inspector?.connect();
+if (process.env.BENCH_PROFILE) mkdirSync(process.env.BENCH_PROFILE, { recursive: true });
+let profiles = 0;
+
+process.on('message', async (message: unknown) => {
+  if (message === 'profile-start' && inspector) {
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.start');
+    process.send?.('profiling');
+    return;
+  }
+  if (message === 'profile-stop' && inspector) {
+    const { profile } = await inspector.post('Profiler.stop');
+    const file = join(process.env.BENCH_PROFILE!, `${process.pid}-${(profiles += 1)}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    process.send?.('profiled');
+    return;
+  }
   if (message !== 'io-stats') return;
-  process.send?.({ endpoints: Object.fromEntries(byEndpoint), outside });
+  const { user, system } = process.cpuUsage();
+  process.send?.({ endpoints: Object.fromEntries(byEndpoint), outside, cpuMicros: user + system });
 });
