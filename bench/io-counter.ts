@@ -46,6 +46,17 @@ Server.prototype.emit = function emit(this: Server, event: string, ...args: unkn
   return current.run(entry, () => originalEmit.call(this, event, ...args));
 } as typeof Server.prototype.emit;
 
+/** The (ioredis pipeline) streams inside a MULTI: its commands are written with its EXEC, one trip. */
+const inMulti = new WeakSet<object>();
+function roundTrip(command: unknown, stream: unknown): boolean {
+  const name = redisName(command);
+  if (stream === undefined || typeof stream !== 'object' || stream === null) return true;
+  if (name === 'MULTI') inMulti.add(stream);
+  else if (name === 'EXEC') inMulti.delete(stream);
+  else if (!inMulti.has(stream)) return true;
+  return name === 'EXEC';
+}
+
 function wrap(
   prototype: Record<string, unknown>,
   method: string,
@@ -56,8 +67,7 @@ function wrap(
   prototype[method] = function counted(this: unknown, ...args: unknown[]) {
     const entry = counts();
     entry[kind] += 1;
-    // ioredis passes a stream to the commands of a MULTI, written at once: its EXEC ends the trip.
-    if (kind === 'redis' && (args[1] === undefined || name(args[0]) === 'EXEC')) entry.redisTrips += 1;
+    if (kind === 'redis' && roundTrip(args[0], args[1])) entry.redisTrips += 1;
     if (DETAIL) {
       const key = `${kind} ${name(args[0])}`;
       entry.detail ??= {};
