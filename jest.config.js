@@ -32,10 +32,13 @@ const aliases = [
   'statistics',
   'places',
   'tokens',
+  'text',
   'dates',
   'audit-checkpoints',
   'retention',
   'portal',
+  'onboarding',
+  'reports',
 ];
 
 export default {

@@ -2,11 +2,13 @@
  * Expiry target: 1,000,000 active mandates ending in the same minute are all `expired`, with
  * their audit events sealed, in < 60 s on 2 cores. Writes the mandates with COPY, starts the
  * compiled worker (npm run build first, as the script does), and reports the time and the
- * worker's peak memory. Own database (relais_bench_expiry) and Redis prefix, removed at the end.
- * Usage: npm run bench:expiry [mandates]
+ * worker's peak memory. Own database (relais_bench_expiry_<pid>) and Redis prefix, removed at the end.
+ * Usage: npm run bench:expiry [mandates]; BENCH_PROFILE=<dir> writes the worker's CPU profile there
+ * (`node dist/bench/profile-top.js <file>` lists its top frames).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -19,7 +21,7 @@ import { migrate } from '../apps/cli/src/commands/database.command.js';
 
 const mandates = Number(process.argv[2] ?? 1_000_000);
 const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/relais');
-url.pathname = '/relais_bench_expiry';
+url.pathname = `/relais_bench_expiry_${process.pid}`;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `relais-bench-expiry-${process.pid}`;
 
@@ -74,18 +76,26 @@ try {
   );
 
   const start = performance.now();
-  const worker = spawn(process.execPath, ['dist/apps/worker/src/main.js'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: url.toString(),
-      REDIS_URL: redisUrl,
-      REDIS_PREFIX: prefix,
-      LOG_LEVEL: 'warn',
-      AUDIT_SEAL_BATCH_SIZE: '50000',
-      AUDIT_SEAL_INTERVAL_MS: '200',
+  const profile = process.env.BENCH_PROFILE;
+  if (profile) mkdirSync(profile, { recursive: true });
+  // Next to this script, so a copy of dist/ (to compare two builds in one session) runs its own worker.
+  const compiled = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+  const worker = spawn(
+    process.execPath,
+    [...(profile ? ['--import', compiled('./cpu-profile.js')] : []), compiled('../apps/worker/src/main.js')],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: url.toString(),
+        REDIS_URL: redisUrl,
+        REDIS_PREFIX: prefix,
+        LOG_LEVEL: 'warn',
+        AUDIT_SEAL_BATCH_SIZE: '50000',
+        AUDIT_SEAL_INTERVAL_MS: '200',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   let expiredAt = 0;
   let peak = 0;
   for (;;) {

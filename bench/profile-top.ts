@@ -1,7 +1,8 @@
 /**
  * Reads the CPU profiles BENCH_PROFILE wrote (node --cpu-prof) and prints where the api
  * processes spent their time: self time by function and by package (node_modules/<package>,
- * node's own modules, Relais' code), idle and GC apart. Usage: node dist/bench/profile-top.js <dir> [top]
+ * node's own modules, Relais' code), idle and GC apart. Usage: node dist/bench/profile-top.js
+ * <dir or .cpuprofile file> [top]
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,8 +35,13 @@ function packageOf(url: string, name: string): string {
   return relais ? `relais ${relais[1]}` : url;
 }
 
-for (const file of readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'))) {
-  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+const files = dir.endsWith('.cpuprofile')
+  ? [dir]
+  : readdirSync(dir)
+      .filter((name) => name.endsWith('.cpuprofile'))
+      .map((name) => join(dir, name));
+for (const file of files) {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const nodes = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const parents = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);

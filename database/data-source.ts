@@ -5,7 +5,8 @@ import { AuditJournalEntry, AuditOutboxEntry } from '@relais/audit';
 import { AuditCheckpoint } from '@relais/audit-checkpoints';
 import { connectionOptions } from '@relais/database';
 import { Delegation, OidcSigningKey } from '@relais/delegation';
-import { Attestation, Citizen, Mandate, MandateProcedure } from '@relais/mandates';
+import { Attestation, Citizen, ConsentTranslation, Mandate, MandateProcedure } from '@relais/mandates';
+import { AideImport, StructureRequest, StructureRequestLink } from '@relais/onboarding';
 import { MediationPlace } from '@relais/places';
 import { PublicService } from '@relais/public-services';
 import { SigningKey } from '@relais/signing';
@@ -33,6 +34,10 @@ export const entities = [
   OidcSigningKey,
   Delegation,
   MediationPlace,
+  ConsentTranslation,
+  StructureRequest,
+  StructureRequestLink,
+  AideImport,
 ];
 
 export function createDataSource(url: string): DataSource {

@@ -13,6 +13,12 @@ import { NotificationDelivery1764400000000 } from './1764400000000-notification-
 import { StructureDepartment1765400000000 } from './1765400000000-structure-department.js';
 import { MediationPlaces1765410000000 } from './1765410000000-mediation-places.js';
 import { MandateExpiry1765200000000 } from './1765200000000-mandate-expiry.js';
+import { CitizenNotifications1765600000000 } from './1765600000000-citizen-notifications.js';
+import { PublicServiceAct1765900000000 } from './1765900000000-public-service-act.js';
+import { ConsentTranslations1766100000000 } from './1766100000000-consent-translations.js';
+import { Onboarding1766000000000 } from './1766000000000-onboarding.js';
+import { MandateExpiryCursor1765700000000 } from './1765700000000-mandate-expiry-cursor.js';
+import { ReportExports1765800000000 } from './1765800000000-report-exports.js';
 
 /** Every migration, in order. Listed explicitly so the same list works from dist/ and in tests. */
 export const migrations = [
@@ -31,4 +37,10 @@ export const migrations = [
   MandateExpiry1765200000000,
   StructureDepartment1765400000000,
   MediationPlaces1765410000000,
+  CitizenNotifications1765600000000,
+  PublicServiceAct1765900000000,
+  ConsentTranslations1766100000000,
+  Onboarding1766000000000,
+  MandateExpiryCursor1765700000000,
+  ReportExports1765800000000,
 ];

@@ -17,6 +17,9 @@ import { PortalModule } from '@relais/portal';
 import { PublicServicesModule } from '@relais/public-services';
 import { QueueModule } from '@relais/queue';
 import { StatisticsModule } from '@relais/statistics';
+import { OnboardingModule } from '@relais/onboarding';
+import { StructuresModule } from '@relais/structures';
+import { ReportsModule } from '@relais/reports';
 
 import { CheckpointsController } from './audit/checkpoints.controller.js';
 import { InvitationController } from './console/invitation.controller.js';
@@ -26,6 +29,7 @@ import { SupervisorController } from './console/supervisor.controller.js';
 import { DelegationController } from './delegation/delegation.controller.js';
 import { HomeController } from './home/home.controller.js';
 import { PublicServicesController } from './operator/public-services.controller.js';
+import { ConsentTranslationsController } from './operator/consent-translations.controller.js';
 import { ConsentController } from './mandates/consent.controller.js';
 import { MandateCreationController } from './mandates/mandate-creation.controller.js';
 import { MandatesController } from './mandates/mandates.controller.js';
@@ -35,6 +39,14 @@ import { CitizenGuard } from './portal/citizen-session.js';
 import { PortalLoginController } from './portal/portal-login.controller.js';
 import { PortalController } from './portal/portal.controller.js';
 import { StatisticsController } from './statistics/statistics.controller.js';
+import { AideImportController } from './console/aide-import.controller.js';
+import { JoinController } from './onboarding/join.controller.js';
+import { OperatorAideImportController } from './operator/aide-import.controller.js';
+import { StructureRequestsController } from './operator/structure-requests.controller.js';
+import { QueueBoardModule } from './operator/queue-board.module.js';
+import { OperatorReportsController } from './reports/operator-reports.controller.js';
+import { ReportsController } from './reports/reports.controller.js';
+import { ReportVerificationController } from './reports/report-verification.controller.js';
 
 @Module({
   imports: [
@@ -54,6 +66,10 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     PlacesModule,
     AuditCheckpointsModule,
     PortalModule,
+    StructuresModule,
+    OnboardingModule,
+    QueueBoardModule,
+    ReportsModule,
   ],
   controllers: [
     HomeController,
@@ -64,6 +80,8 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     MandateCreationController,
     MandatesController,
     ConsentController,
+    // Before VerificationController: its GET verify/:code would take /verify/rapport.
+    ReportVerificationController,
     VerificationController,
     DelegationController,
     PublicServicesController,
@@ -72,6 +90,13 @@ import { StatisticsController } from './statistics/statistics.controller.js';
     CheckpointsController,
     PortalLoginController,
     PortalController,
+    ConsentTranslationsController,
+    JoinController,
+    StructureRequestsController,
+    AideImportController,
+    OperatorAideImportController,
+    ReportsController,
+    OperatorReportsController,
   ],
   providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }, CitizenGuard],
 })

@@ -4,7 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { OIDC_MOUNT_PATH, OIDC_PROVIDER, ProviderPages } from '@relais/delegation';
 import { relaisValidationPipe } from '@relais/exceptions';
-import { configureWeb } from '@relais/web';
+import { configureWeb, securityHeaders } from '@relais/web';
 import { Logger } from 'nestjs-pino';
 import type Provider from 'oidc-provider';
 
@@ -16,8 +16,10 @@ export function configureApi(app: NestExpressApplication): NestExpressApplicatio
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.ISSUER.startsWith('https:') ? 1 : false);
   app.disable('x-powered-by');
-  // The OpenID provider first: it parses its own requests (before Nest's body parsers).
-  app.use(OIDC_MOUNT_PATH, app.get<Provider>(OIDC_PROVIDER).callback());
+  // The OpenID provider first: it parses its own requests (before Nest's body parsers). Its
+  // responses carry the console's security headers too (the provider adapts them: CORS routes,
+  // form targets).
+  app.use(OIDC_MOUNT_PATH, securityHeaders(config), app.get<Provider>(OIDC_PROVIDER).callback());
   app.useBodyParser('json', { limit: '100kb' });
   app.useBodyParser('urlencoded', { extended: false, limit: '100kb' });
   app.useGlobalPipes(relaisValidationPipe());

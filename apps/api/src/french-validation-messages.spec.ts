@@ -5,13 +5,18 @@ import * as consoleForms from './console/dto/forms.dto.js';
 import * as delegationForms from './delegation/dto/delegation-forms.dto.js';
 import * as mandateForms from './mandates/dto/mandate-forms.dto.js';
 import * as operatorForms from './operator/dto/operator-forms.dto.js';
+import * as onboardingForms from './onboarding/dto/onboarding-forms.dto.js';
 
 type Dto = new () => object;
 
 /** Every DTO class the api's controllers validate. */
-const DTOS = Object.entries({ ...consoleForms, ...delegationForms, ...mandateForms, ...operatorForms }).filter(
-  (entry): entry is [string, Dto] => typeof entry[1] === 'function' && /(Form|Query|Dto)$/.test(entry[0]),
-);
+const DTOS = Object.entries({
+  ...consoleForms,
+  ...delegationForms,
+  ...mandateForms,
+  ...operatorForms,
+  ...onboardingForms,
+}).filter((entry): entry is [string, Dto] => typeof entry[1] === 'function' && /(Form|Query|Dto)$/.test(entry[0]));
 
 const propertiesOf = (dto: Dto) => [
   ...new Set(

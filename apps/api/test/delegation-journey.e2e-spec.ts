@@ -13,6 +13,7 @@ import { loadDemoServiceConfig } from '../../demo-service/src/demo-service-confi
 import { type RunningDemoService, startDemoService } from '../../demo-service/src/demo-service.js';
 import { createMember, createStructure, logInInBrowser, startConsole, type TestMember } from './console-helpers.js';
 import { consentedMandate, registerService } from './delegation-helpers.js';
+import { authorizationRequest, relyingParty } from './provider-flow.js';
 
 describe('delegated login end to end in Chromium, with the demo public service as the real client', () => {
   let env: TestEnvironment;
@@ -21,6 +22,9 @@ describe('delegated login end to end in Chromium, with the demo public service a
   let browser: Browser;
   let issuer: string;
   let aide: TestMember;
+  let marie: { mandateId: string; citizenId: string };
+  let paul: { mandateId: string; citizenId: string };
+  let credentials: { clientId: string; clientSecret: string };
 
   const expectAccessible = async (page: Page) => expect(await accessibilityViolations(page)).toEqual([]);
 
@@ -36,14 +40,19 @@ describe('delegated login end to end in Chromium, with the demo public service a
     await app
       .get(DataSource)
       .query("UPDATE aides SET given_name = 'Camille', family_name = 'Martin' WHERE id = $1", [aide.aideId]);
-    await consentedMandate(app, structureId, aide.aideId, ['papers', 'money'], {
+    marie = await consentedMandate(app, structureId, aide.aideId, ['papers', 'money'], {
       givenName: 'Marie-Thérèse Hélène',
       familyName: 'Lefèvre-Ndiaye',
       birthdate: '1948-03-17',
     });
+    paul = await consentedMandate(app, structureId, aide.aideId, ['papers'], {
+      givenName: 'Paul',
+      familyName: 'Ferrand',
+      birthdate: '1951-11-02',
+    });
     const demoPort = await freePort();
     const demoUrl = `http://127.0.0.1:${demoPort}`;
-    const credentials = await registerService(
+    credentials = await registerService(
       app,
       'Service public de démonstration',
       ['papers', 'money'],
@@ -111,5 +120,88 @@ describe('delegated login end to end in Chromium, with the demo public service a
     await page.getByRole('button', { name: 'Oui, me déconnecter' }).click();
     await page.waitForURL(`${demo.url}/`);
     await expect(page.locator('h1').textContent()).resolves.toBe('Service public de démonstration');
+  }, 90_000);
+
+  it('three delegated logins in a row in one browser without JavaScript (Marie, Paul, Marie): each goes straight through and its ID token names the right citizen, mandate and area', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', javaScriptEnabled: false });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    // Every page the provider itself answers with (not a redirect) during the logins.
+    const providerPages: string[] = [];
+    page.on('response', (response) => {
+      if (response.url().startsWith(`${issuer}/oidc/`) && response.status() < 300) providerPages.push(response.url());
+    });
+
+    const logins = [
+      { citizen: marie, name: 'Marie-Thérèse Hélène Lefèvre-Ndiaye', givenName: 'Marie-Thérèse Hélène', area: 'money' },
+      { citizen: paul, name: 'Paul Ferrand', givenName: 'Paul', area: 'papers' },
+      {
+        citizen: marie,
+        name: 'Marie-Thérèse Hélène Lefèvre-Ndiaye',
+        givenName: 'Marie-Thérèse Hélène',
+        area: 'papers',
+      },
+    ];
+    const subs: string[] = [];
+    for (const [index, login] of logins.entries()) {
+      await page.goto(`${demo.url}/connexion`);
+      if (index === 0) {
+        await page.waitForURL(/\/connexion$/);
+        await logInInBrowser(app, page, aide);
+      }
+      await page.waitForURL(/\/delegation\/[\w-]+$/);
+      await page.getByRole('link', { name: login.name }).click();
+      if (login.citizen === marie) {
+        await page.locator('label', { hasText: login.area === 'money' ? 'Argent' : 'Papiers' }).click();
+        await page.getByRole('button', { name: 'Continuer' }).click();
+      }
+      await page.getByRole('button', { name: 'Confirmer et me connecter' }).click();
+      await page.waitForURL(`${demo.url}/compte`);
+      await expect(page.locator('h1').textContent()).resolves.toBe('Vous êtes connecté');
+      const idToken = JSON.parse((await page.locator('details.raw pre code').first().textContent()) ?? '{}');
+      expect(idToken).toMatchObject({
+        given_name: login.givenName,
+        mandate_id: login.citizen.mandateId,
+        procedure_area: login.area,
+        act: { sub: aide.aideId },
+      });
+      subs.push(idToken.sub);
+    }
+    // The citizen's sub at this service: Marie's the same both times (pairwise), Paul's another.
+    expect(subs[0]).toBe(subs[2]);
+    expect(subs[1]).not.toBe(subs[0]);
+    expect(subs[0]).toMatch(/^[\w-]{43}$/);
+    // No provider page in between (no logout form, no "Submitting Callback"): only redirects.
+    expect(providerPages).toEqual([]);
+
+    // A service asking for form_post: the provider's auto-submitting page is a Relais page with a
+    // visible button (no JavaScript here).
+    const { url } = await authorizationRequest(await relyingParty(issuer, credentials), `${demo.url}/callback`, {
+      response_mode: 'form_post',
+    });
+    await page.goto(url.href);
+    await page.getByRole('link', { name: 'Paul Ferrand' }).click();
+    await page.getByRole('button', { name: 'Confirmer et me connecter' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Retour sur Service public de démonstration');
+    await expect(page.getByRole('button', { name: 'Continuer' }).isVisible()).resolves.toBe(true);
+    await context.close();
+  }, 120_000);
+
+  it('the form_post page passes axe (WCAG 2.2 AA)', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const { url } = await authorizationRequest(await relyingParty(issuer, credentials), `${demo.url}/callback`, {
+      response_mode: 'form_post',
+    });
+    await page.goto(url.href);
+    await page.waitForURL(/\/connexion$/);
+    await logInInBrowser(app, page, aide);
+    await page.waitForURL(/\/delegation\/[\w-]+$/);
+    await page.getByRole('link', { name: 'Paul Ferrand' }).click();
+    await page.getByRole('button', { name: 'Confirmer et me connecter' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Retour sur Service public de démonstration');
+    await expectAccessible(page);
+    await context.close();
   }, 90_000);
 });

@@ -173,7 +173,10 @@ describe('mandates: the consent page and the attestation are rendered from the s
       expect(row.consent_text_version).toBe('2026-11-v1');
       expect(facts).toMatchObject({ startsAt: underVersion1.toISOString(), text: { version: '2026-11-v1' } });
       const payload = JSON.parse(Buffer.from(row.seal.split('.')[1], 'base64url').toString());
-      expect(payload).toMatchObject({ version: 2, consent: { factsDigest: consentFactsDigest(facts) } });
+      expect(payload).toMatchObject({
+        version: 3,
+        consent: { factsDigest: consentFactsDigest(facts), translation: null },
+      });
       expect(JSON.stringify(payload)).not.toContain('Diallo');
     });
 

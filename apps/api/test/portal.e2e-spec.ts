@@ -179,6 +179,19 @@ describe('citizen portal over HTTP, with the identity sandbox as FranceConnect',
       expect(theirsDirect.status).toBe(404);
     });
 
+    it('given an attestation whose PDF the retention job removed, when it is downloaded, then a French page says it is gone', async () => {
+      const [attestation] = await db.query('SELECT id, pdf FROM attestations WHERE mandate_id = $1', [mine.mandateId]);
+      await db.query('UPDATE attestations SET pdf = NULL WHERE id = $1', [attestation.id]);
+      try {
+        const response = await agent.get(`/usager/mandats/${mine.mandateId}/attestations/${attestation.id}`);
+
+        expect(response.status).toBe(410);
+        expect(await response.text()).toContain('Attestation supprimée');
+      } finally {
+        await db.query('UPDATE attestations SET pdf = $2 WHERE id = $1', [attestation.id, attestation.pdf]);
+      }
+    });
+
     it('given another citizen’s mandate id in the stop form, when it is posted, then it is not found and nothing stops', async () => {
       const response = await agent.post(`/usager/mandats/${theirs.mandateId}/arret`, { _csrf: csrf, area: 'papers' });
 

@@ -7,6 +7,7 @@ import { DatabaseModule } from '@relais/database';
 import { MandatesModule } from '@relais/mandates';
 import { PlacesModule } from '@relais/places';
 import { PublicServicesModule } from '@relais/public-services';
+import { ReportsModule } from '@relais/reports';
 import { SigningModule } from '@relais/signing';
 import { StructuresModule } from '@relais/structures';
 
@@ -23,6 +24,7 @@ import { StructuresModule } from '@relais/structures';
     MandatesModule,
     PublicServicesModule,
     PlacesModule,
+    ReportsModule,
   ],
 })
 export class CliModule {}

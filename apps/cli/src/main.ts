@@ -16,6 +16,10 @@ import { attestationCommands } from './commands/attestation.command.js';
 import { placesCommands } from './commands/places.command.js';
 import { structureCommands } from './commands/structure.command.js';
 import { queueCommands } from './commands/queue.command.js';
+import { citizenEmailsCommands } from './commands/citizen-emails.command.js';
+import { consentTranslationCommands } from './commands/consent-translation.command.js';
+import { notificationsCommands } from './commands/notifications.command.js';
+import { reportCommands } from './commands/report.command.js';
 
 /** Every operator command; a module adds its registration here. */
 const registrations: CommandRegistration[] = [
@@ -31,6 +35,10 @@ const registrations: CommandRegistration[] = [
   publicServiceCommands,
   placesCommands,
   queueCommands,
+  citizenEmailsCommands,
+  consentTranslationCommands,
+  notificationsCommands,
+  reportCommands,
 ];
 
 const context = new CliContext();

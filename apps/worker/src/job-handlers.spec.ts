@@ -21,7 +21,10 @@ describe('missingHandlers', () => {
 
   it('names a job name its queue processor does not handle', () => {
     const processors = everyQueue();
-    processors.set(QueueName.Mandates, handling('expire-mandate', 'expiry-sweep'));
+    processors.set(
+      QueueName.Mandates,
+      handling('expire-mandate', 'expiry-sweep', 'citizen-uses-digest', 'citizen-ending-notices'),
+    );
     expect(missingHandlers(processors)).toEqual(['job "propagate-revocation" of queue "mandates" has no handler']);
   });
 });

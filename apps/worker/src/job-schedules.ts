@@ -1,7 +1,16 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
-import { AidesJob, AuditJob, DelegationsJob, NotificationsJob, QueueName, RetentionJob } from '@relais/queue';
+import {
+  AidesJob,
+  AuditJob,
+  DelegationsJob,
+  MandatesJob,
+  NotificationsJob,
+  QueueName,
+  ReportsJob,
+  RetentionJob,
+} from '@relais/queue';
 import type { Queue } from 'bullmq';
 
 /** Every day at 03:00 (the worker's time zone). */
@@ -12,6 +21,13 @@ export const RETENTION_SCHEDULE = { pattern: '0 4 * * *' };
 export const NOTIFICATIONS_SCHEDULE = { every: 60_000 };
 /** What expired mandates opened at public services is ended every minute. */
 export const DELEGATIONS_SCHEDULE = { every: 60_000 };
+/** Expired report exports are deleted every 15 minutes. */
+export const REPORTS_CLEANUP_SCHEDULE = { every: 15 * 60_000 };
+
+/** Every day at 07:00 in Paris: the uses of the Paris day before, one email per mandate. */
+export const USES_DIGEST_SCHEDULE = { pattern: '0 7 * * *', tz: 'Europe/Paris' };
+/** Every day at 10:00 in Paris: the seven-day notices of mandates ending soon. */
+export const ENDING_NOTICES_SCHEDULE = { pattern: '0 10 * * *', tz: 'Europe/Paris' };
 
 /** Periodic jobs; upserting a scheduler is idempotent, so every worker may do it at start. */
 @Injectable()
@@ -22,7 +38,9 @@ export class JobSchedules implements OnApplicationBootstrap {
     @InjectQueue(QueueName.Notifications) private readonly notificationsQueue: Queue,
     @InjectQueue(QueueName.Delegations) private readonly delegationsQueue: Queue,
     @InjectQueue(QueueName.Retention) private readonly retentionQueue: Queue,
+    @InjectQueue(QueueName.Mandates) private readonly mandatesQueue: Queue,
     @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
+    @InjectQueue(QueueName.Reports) private readonly reportsQueue: Queue,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -45,6 +63,18 @@ export class JobSchedules implements OnApplicationBootstrap {
     // Idempotent (removed citizens are skipped), so the queue's default retries are safe.
     await this.retentionQueue.upsertJobScheduler('retention-personal-data', RETENTION_SCHEDULE, {
       name: RetentionJob.RemovePersonalData,
+    });
+    // Idempotent (notifications.dedup_key), so the queue's default retries are safe.
+    await this.mandatesQueue.upsertJobScheduler('citizen-uses-digest', USES_DIGEST_SCHEDULE, {
+      name: MandatesJob.UsesDigest,
+    });
+    await this.mandatesQueue.upsertJobScheduler('citizen-ending-notices', ENDING_NOTICES_SCHEDULE, {
+      name: MandatesJob.EndingNotices,
+    });
+    // Idempotent (a DELETE of what expired), so the next run is the retry.
+    await this.reportsQueue.upsertJobScheduler('reports-delete-expired', REPORTS_CLEANUP_SCHEDULE, {
+      name: ReportsJob.DeleteExpired,
+      opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
     });
   }
 }

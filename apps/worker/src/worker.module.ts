@@ -10,6 +10,7 @@ import { LoggerModule } from '@relais/logger';
 import { MandatesModule } from '@relais/mandates';
 import { QueueModule } from '@relais/queue';
 import { RetentionModule } from '@relais/retention';
+import { ReportsModule } from '@relais/reports';
 
 import { AidesProcessor } from './processors/aides.processor.js';
 import { AuditProcessor } from './processors/audit.processor.js';
@@ -17,6 +18,7 @@ import { DelegationsProcessor } from './processors/delegations.processor.js';
 import { NotificationsProcessor } from './processors/notifications.processor.js';
 import { RetentionProcessor } from './processors/retention.processor.js';
 import { MandatesProcessor } from './processors/mandates.processor.js';
+import { ReportsProcessor } from './processors/reports.processor.js';
 import { ExpirySchedules } from './expiry-schedules.js';
 import { JobHandlers } from './job-handlers.js';
 import { MetricsServer } from './metrics/metrics-server.js';
@@ -37,6 +39,7 @@ import { JobSchedules } from './job-schedules.js';
     RetentionModule,
     MandatesModule,
     DiscoveryModule,
+    ReportsModule,
   ],
   providers: [
     AuditProcessor,
@@ -50,6 +53,7 @@ import { JobSchedules } from './job-schedules.js';
     JobHandlers,
     WorkerMetrics,
     MetricsServer,
+    ReportsProcessor,
   ],
 })
 export class WorkerModule implements OnApplicationShutdown {

@@ -14,39 +14,17 @@ import {
   insertActiveMandates,
   insertMandateOwners,
   type MandateOwners,
+  startRedisServer as startRedis,
+  stopProcess as stop,
   type TestEnvironment,
+  until,
 } from '@relais/testing';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
-import { until } from './until.js';
-
 const WORKER = join(projectRoot(), 'dist/apps/worker/src/main.js');
 const MANDATES = 30_000;
 const BATCH = 5_000;
-
-/** A Redis of the suite's own, on a free port, without persistence: flushed, or stopped and restarted empty. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const redis = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-  await until(
-    async () => {
-      const client = new Redis({ port, lazyConnect: true, retryStrategy: () => null });
-      try {
-        await client.connect();
-        return (await client.ping()) === 'PONG';
-      } catch {
-        return false;
-      } finally {
-        client.disconnect();
-      }
-    },
-    10_000,
-    'redis-server to start',
-  );
-  return redis;
-}
 
 describe('Mandate expiry under faults', () => {
   let env: TestEnvironment;
@@ -70,12 +48,6 @@ describe('Mandate expiry under faults', () => {
     });
     children.push(child);
     return child;
-  };
-  const stop = async (child: ChildProcess, signal: NodeJS.Signals) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
-    await exited;
   };
   const count = async (sql: string) => (await db.query(sql)).rows[0].n as number;
   const expiredCount = () => count("SELECT count(*)::int AS n FROM mandates WHERE status = 'expired'");

@@ -3,8 +3,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { projectRoot } from '@relais/config';
-import { NotificationsJob, QueueName, redisOptions } from '@relais/queue';
-import { createTestEnvironment, startTestSmtpServer, type TestEnvironment, type TestSmtpServer } from '@relais/testing';
+import { MandatesJob, NotificationsJob, QueueName, redisOptions } from '@relais/queue';
+import {
+  createTestEnvironment,
+  insertActiveMandates,
+  insertMandateOwners,
+  startTestSmtpServer,
+  type TestEnvironment,
+  type TestSmtpServer,
+} from '@relais/testing';
 import { Job, Queue } from 'bullmq';
 import pg from 'pg';
 
@@ -74,15 +81,32 @@ describe('Worker: email delivery on the notifications queue', () => {
     await env?.dispose();
   });
 
-  it('without SMTP_URL: says once, at start, that delivery is disabled, and schedules the job every minute', async () => {
+  it('without SMTP_URL: says once, at start, that delivery is disabled, and schedules the jobs (sending every minute, the citizen digests daily)', async () => {
     await startWorker();
 
     const scheduler = await until(() => queue.getJobScheduler('notifications-send'), 20_000, 'the scheduler');
     expect(scheduler).toMatchObject({ name: NotificationsJob.Send, every: 60_000 });
+    // The citizen's daily emails are scheduled on the mandates queue, at fixed Paris times.
+    const mandates = new Queue(QueueName.Mandates, {
+      connection: redisOptions(env.redisUrl),
+      prefix: `${env.redisPrefix}:bull`,
+    });
+    try {
+      const digest = await until(() => mandates.getJobScheduler('citizen-uses-digest'), 20_000, 'the digest scheduler');
+      expect(digest).toMatchObject({ name: MandatesJob.UsesDigest, pattern: '0 7 * * *', tz: 'Europe/Paris' });
+      const ending = await until(
+        () => mandates.getJobScheduler('citizen-ending-notices'),
+        20_000,
+        'the notices scheduler',
+      );
+      expect(ending).toMatchObject({ name: MandatesJob.EndingNotices, pattern: '0 10 * * *', tz: 'Europe/Paris' });
+    } finally {
+      await mandates.close();
+    }
     const lines = logLines(DISABLED);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 40, msg: expect.stringContaining('SMTP_URL is not set') });
-  }, 30_000);
+  }, 60_000);
 
   it('with SMTP_URL: the send-notifications job delivers a pending email and marks it sent', async () => {
     // Given a worker with an SMTP server, and a pending warning
@@ -113,5 +137,50 @@ describe('Worker: email delivery on the notifications queue', () => {
       { to: ['sacha@example.fr'], subject: 'Votre compte Relais va être désactivé' },
     ]);
     expect(logLines(DISABLED)).toEqual([]);
-  }, 40_000);
+  }, 60_000);
+
+  it('the citizen-uses-digest job queues the digest of yesterday (Paris), and the worker sends it to the citizen', async () => {
+    // Given a citizen whose mandate was used yesterday at noon, Paris time
+    await startWorker(smtp.url);
+    const owners = await insertMandateOwners(db);
+    const [mandateId] = await insertActiveMandates(db, owners, 1, new Date(Date.now() + 90 * 86_400_000));
+    await db.query(
+      `WITH ps AS (INSERT INTO public_services (client_id, name, secret_hash, redirect_uris, areas)
+                   VALUES ('ps_' || substr(md5(random()::text), 1, 16), 'Impôts', repeat('a', 64), '{https://s.example/cb}', '{papers}')
+                   RETURNING id)
+       INSERT INTO delegations (public_service_id, aide_id, structure_id, citizen_id, mandate_id, area, amr, created_at)
+       SELECT ps.id, $1, $2, $3, $4, 'papers', '{pwd,otp}',
+              (((now() AT TIME ZONE 'Europe/Paris')::date - 1) + time '12:00') AT TIME ZONE 'Europe/Paris' FROM ps`,
+      [owners.aideId, owners.structureId, owners.citizenId, mandateId],
+    );
+    const mandates = new Queue(QueueName.Mandates, {
+      connection: redisOptions(env.redisUrl),
+      prefix: `${env.redisPrefix}:bull`,
+    });
+    try {
+      // When the daily job runs (as its scheduler does at 07:00)
+      const { id } = await mandates.add(MandatesJob.UsesDigest, {});
+      const job = await until(
+        async () => {
+          const found = await Job.fromId(mandates, id!);
+          return found?.finishedOn ? found : null;
+        },
+        20_000,
+        'the digest job to finish',
+      );
+      // Then one digest is queued, and the next send run delivers it
+      expect(job.failedReason).toBeUndefined();
+      expect(job.returnvalue).toMatchObject({ queued: 1 });
+      await queue.add(NotificationsJob.Send, {});
+      const mail = await until(
+        async () => smtp.received.find((received) => received.to.includes('angela@example.fr')),
+        20_000,
+        'the digest email',
+      );
+      expect(mail.subject).toMatch(/^Votre mandat a été utilisé le /);
+      expect(mail.text.replace(/\u00a0/g, ' ')).toContain('- À 12 h 00 : Impôts.');
+    } finally {
+      await mandates.close();
+    }
+  }, 60_000);
 });

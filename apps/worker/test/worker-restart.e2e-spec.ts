@@ -3,10 +3,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { projectRoot } from '@relais/config';
-import { createTestEnvironment, type TestEnvironment } from '@relais/testing';
+import { createTestEnvironment, type TestEnvironment, until } from '@relais/testing';
 import pg from 'pg';
-
-import { until } from './until.js';
 
 const WORKER = join(projectRoot(), 'dist/apps/worker/src/main.js');
 const EVENTS = 120_000;

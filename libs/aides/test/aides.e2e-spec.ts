@@ -132,6 +132,68 @@ describe('aides: invitations, account set-up and login', () => {
     });
   });
 
+  describe('several invitations in one transaction (inviteManyIn)', () => {
+    it('applies the same rules to each person: new account, existing account, resent link, training', async () => {
+      const existing = await activeAide('deja.compte@example.fr');
+      const pending = await invitations.invite(
+        { structureId, email: 'en.attente@example.fr', role: MembershipRole.Aide },
+        OPERATOR,
+      );
+      const issued = await db.transaction((manager) =>
+        invitations.inviteManyIn(
+          manager,
+          [
+            { structureId: otherStructureId, email: 'Nouvelle@Example.fr', role: MembershipRole.Aide, trained: true },
+            { structureId: otherStructureId, email: 'deja.compte@example.fr', role: MembershipRole.Supervisor },
+            { structureId, email: 'en.attente@example.fr', role: MembershipRole.Aide },
+          ],
+          OPERATOR,
+          { notify: { structureName: 'CCAS' } },
+        ),
+      );
+      expect(issued.map((i) => i.link === null)).toEqual([false, true, false]);
+      expect(issued[1].aideId).toBe(existing.aideId);
+      expect(issued[2].aideId).toBe(pending.aideId);
+      // The pending person's first link was replaced
+      await expectCode(invitations.findValid(tokenOf(pending.link!)), ErrorCode.InvitationInvalid);
+      const [trained] = await db.query(
+        `SELECT m.training_validated_at IS NOT NULL AS trained FROM memberships m JOIN aides a ON a.id = m.aide_id
+          WHERE a.email = 'nouvelle@example.fr'`,
+      );
+      expect(trained.trained).toBe(true);
+      const notices = await db.query(
+        "SELECT payload ? 'sealedToken' AS link FROM notifications WHERE kind = 'aide_invited' AND aide_id = ANY($1) ORDER BY aide_id",
+        [[issued[1].aideId]],
+      );
+      expect(notices).toEqual([{ link: false }]);
+      const [{ n }] = await db.query(
+        "SELECT count(*)::int AS n FROM audit_outbox WHERE action = 'aide.invited' AND details->>'aideId' = ANY($1)",
+        [issued.map((i) => i.aideId)],
+      );
+      // One per person now, besides the two invitations before
+      expect(n).toBe(5);
+    });
+
+    it('writes nothing when one person already has an account in the structure', async () => {
+      await activeAide('bloque@example.fr');
+      await expectCode(
+        db.transaction((manager) =>
+          invitations.inviteManyIn(
+            manager,
+            [
+              { structureId, email: 'jamais.cree@example.fr', role: MembershipRole.Aide },
+              { structureId, email: 'bloque@example.fr', role: MembershipRole.Aide },
+            ],
+            OPERATOR,
+          ),
+        ),
+        ErrorCode.AlreadyMember,
+      );
+      const [{ n }] = await db.query("SELECT count(*)::int AS n FROM aides WHERE email = 'jamais.cree@example.fr'");
+      expect(n).toBe(0);
+    });
+  });
+
   describe('account set-up from the link', () => {
     it('sets password and second factor, then the link is used up (replayed link refused)', async () => {
       const invited = await invitations.invite(

@@ -2,3 +2,4 @@ export { renderMandateAttestation } from './documents/mandate-attestation.docume
 export { renderRevocationAttestation } from './documents/revocation-attestation.document.js';
 export * from './interfaces/index.js';
 export { readEmbeddedSeal, SEAL_INFO_KEY } from './seal/embedded-seal.js';
+export { singleLine, toWinAnsi, unprintableCharacters } from './text/win-ansi.js';

@@ -85,3 +85,22 @@ export function sampleRevocationAttestation(overrides: Partial<RevocationAttesta
     ...overrides,
   };
 }
+
+/** The Arabic translation of the sample's consent text, as the citizen read it (names and digits stay Latin). */
+export const SAMPLE_ARABIC_TRANSLATION = {
+  lang: 'ar',
+  languageName: 'arabe',
+  dir: 'rtl' as const,
+  revision: 1,
+  reviewed: false,
+  notice: 'هذه الترجمة للعلم فقط. النص الفرنسي وحده هو الملزم.',
+  paragraphs: [
+    'أنا Élodie Dupont-Léger.',
+    'أوافق على أن تقوم France Services de Vire Normandie بالإجراءات الإدارية عبر الإنترنت نيابةً عني.',
+    'الشخص الذي يساعدني اليوم هو Karim Benaïssa. ويمكن أيضًا لمساعدين آخرين مدرَّبين في France Services de Vire Normandie مساعدتي.',
+    'الإجراءات: الأسرة، السكن، الشؤون الاجتماعية والصحة، المال (الضرائب، البنوك).',
+    'تستمر موافقتي 6 أشهر، حتى 24 مايو 2027.',
+    'يمكنني إيقاف موافقتي متى شئت. يكفي أن أطلب ذلك من France Services de Vire Normandie.',
+    'تُستخدم معلوماتي لهذه الإجراءات فقط. ولا تُعطى لأي شخص آخر.',
+  ],
+};

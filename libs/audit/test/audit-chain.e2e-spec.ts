@@ -61,6 +61,24 @@ describe('Audit outbox and sealed journal', () => {
     expect(await audit.verifier.verify()).toMatchObject({ ok: true, checked: 3, lastSeq: '3', firstBroken: null });
   });
 
+  it('verifies entries whose details hold tabs, newlines, backslashes, quotes and accents (COPY text escapes)', async () => {
+    // Given events whose free text needs escaping in COPY's text format and in JSON
+    await audit.record(2, { note: 'tab\there\nnew line \\ back\\slash "quoted" é — \\N', path: 'C:\\temp\\' });
+    await audit.record(1, { empty: '', nested: { list: ['\r', '\u0001', null] } });
+    await audit.drain();
+    // Then the chain verifies, and altering one of them by hand is still caught
+    expect(await audit.verifier.verify()).toMatchObject({ ok: true, checked: 3 });
+    const runner = audit.dataSource.createQueryRunner();
+    await runner.query("SET session_replication_role = 'replica'");
+    await runner.query(`UPDATE audit_journal SET details = jsonb_set(details, '{note}', '"tab\\there"') WHERE seq = 2`);
+    await runner.query("SET session_replication_role = 'origin'");
+    await runner.release();
+    expect(await audit.verifier.verify()).toMatchObject({
+      ok: false,
+      firstBroken: { seq: '2', reason: 'hash_mismatch' },
+    });
+  });
+
   it('does not seal past a transaction that is still open, and seals it once it commits', async () => {
     // Given a slow transaction that recorded an event first and has not committed
     const slow = audit.dataSource.createQueryRunner();

@@ -46,6 +46,11 @@ export class AuthModule implements NestModule {
         { path: 'api/{*path}', method: RequestMethod.ALL },
         // Public, stateless and multipart (the token could not be read before the upload is parsed).
         { path: 'verify', method: RequestMethod.POST },
+        // The operators' queue board (apps/api QueueBoardModule) loads the session itself and
+        // replaces the form token by an origin check its JSON API can pass.
+        { path: 'operateur/files/tableau', method: RequestMethod.ALL },
+        { path: 'operateur/files/tableau/{*path}', method: RequestMethod.ALL },
+        { path: 'verify/rapport', method: RequestMethod.POST },
       )
       .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }

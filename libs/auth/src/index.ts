@@ -13,3 +13,4 @@ export * from './session-data.js';
 export * from './services/enrolment-secrets.service.js';
 export * from './guards/login-rate-limit.guard.js';
 export * from './services/session-redis.service.js';
+export * from './middleware/session.middleware.js';

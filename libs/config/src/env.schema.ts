@@ -181,6 +181,15 @@ export const envSchema = z.object({
     .describe(
       'Public statistics (`/statistiques`): counts from 1 to this minus one are masked, so no figure singles someone out.',
     ),
+  REPORT_EXPIRY_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24)
+    .describe(
+      'Audit report exports (PDF, CSV) stay downloadable this many hours; the worker then deletes them from PostgreSQL.',
+    ),
   SHOW_STATE_BRAND: flag(false).describe(
     'Show the "République Française" brand block: only for State services allowed to use it.',
   ),

@@ -1,4 +1,4 @@
-import { frenchDate, frenchDateTime, frenchPeriod } from './french-dates.js';
+import { frenchDate, frenchDateTime, frenchDay, frenchPeriod, frenchTime } from './french-dates.js';
 
 /** Tests compare words, not the no-break spaces that keep them together. */
 const plain = (text: string) => text.replace(/\u00a0/g, ' ');
@@ -50,5 +50,25 @@ describe('frenchPeriod', () => {
   it('gives both ends of a mandate', () => {
     const period = frenchPeriod(new Date('2026-11-24T16:12:00Z'), new Date('2027-05-24T15:12:00Z'));
     expect(plain(period)).toBe('du 24 novembre 2026 à 17 h 12 au 24 mai 2027 à 17 h 12');
+  });
+});
+
+describe('frenchTime', () => {
+  it('writes the time of day in Paris, winter and summer', () => {
+    expect(plain(frenchTime(new Date('2026-11-24T16:12:00Z')))).toBe('17 h 12');
+    expect(plain(frenchTime(new Date('2027-07-14T07:05:00Z')))).toBe('9 h 05');
+  });
+});
+
+describe('frenchDay', () => {
+  it('writes a calendar day given as YYYY-MM-DD, with « 1er »', () => {
+    expect(plain(frenchDay('2026-12-01')!)).toBe('1er décembre 2026');
+    expect(plain(frenchDay('2027-02-28')!)).toBe('28 février 2027');
+  });
+
+  it('returns null for what is not a calendar day', () => {
+    expect(frenchDay('2027-02-29')).toBeNull();
+    expect(frenchDay('2026-13-01')).toBeNull();
+    expect(frenchDay('1er mars')).toBeNull();
   });
 });

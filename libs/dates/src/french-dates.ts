@@ -55,11 +55,40 @@ export function frenchDate(date: Date): string {
 /** "24 novembre 2026 à 17 h 12", in Paris time. */
 export function frenchDateTime(date: Date): string {
   const part = parisParts(date);
-  const minutes = String(part.minute).padStart(2, '0');
-  return `${frenchDayMonthYear(part.year, part.month, part.day)} à ${part.hour}${NBSP}h${NBSP}${minutes}`;
+  return `${frenchDayMonthYear(part.year, part.month, part.day)} à ${clock(part)}`;
+}
+
+/** "17 h 12", the time of day in Paris. */
+export function frenchTime(date: Date): string {
+  return clock(parisParts(date));
+}
+
+/** "1er mars 2027" for a calendar day written `YYYY-MM-DD` (a day in Paris, as SQL gives it); null if it is not one. */
+export function frenchDay(day: string): string | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return null;
+  const [year, month, date] = match.slice(1).map(Number);
+  const check = new Date(Date.UTC(year, month - 1, date));
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== date) return null;
+  return frenchDayMonthYear(year, month, date);
+}
+
+function clock(part: { hour: number; minute: number }): string {
+  return `${part.hour}${NBSP}h${NBSP}${String(part.minute).padStart(2, '0')}`;
 }
 
 /** "du 24 novembre 2026 à 17 h 12 au 24 mai 2027 à 17 h 12". */
 export function frenchPeriod(from: Date, until: Date): string {
   return `du ${frenchDateTime(from)} au ${frenchDateTime(until)}`;
+}
+
+/**
+ * The day in Paris in another language, for a translation of the consent text: "24 May 2027"
+ * (en), "24 مايو 2027" (ar), from the platform's locale data. French dates use `frenchDate`.
+ */
+export function dateInLanguage(date: Date, lang: string): string {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new RangeError('not a valid date');
+  return new Intl.DateTimeFormat(lang, { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' })
+    .format(date)
+    .replace(/[\u202f\u2009]/g, '\u00a0');
 }

@@ -2,7 +2,7 @@ import { Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@relais/audit';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
-import { PublicServiceDirectory, PublicServicesModule } from '@relais/public-services';
+import { PublicServiceDirectory, PublicServicesModule, PublicServicesService } from '@relais/public-services';
 import { SigningModule } from '@relais/signing';
 import { Redis } from 'ioredis';
 
@@ -43,15 +43,33 @@ import { ProviderKeys } from './services/provider-keys.service.js';
     },
     {
       provide: OIDC_PROVIDER,
-      inject: [RELAIS_CONFIG, OIDC_REDIS, ProviderKeys, DelegatedAccounts, PublicServiceDirectory, ProviderPages],
+      inject: [
+        RELAIS_CONFIG,
+        OIDC_REDIS,
+        ProviderKeys,
+        DelegatedAccounts,
+        PublicServiceDirectory,
+        PublicServicesService,
+        ProviderPages,
+      ],
       useFactory: async (
         config: RelaisConfig,
         redis: Redis,
         keys: ProviderKeys,
         accounts: DelegatedAccounts,
         publicServices: PublicServiceDirectory,
+        registry: PublicServicesService,
         pages: ProviderPages,
-      ) => createRelaisProvider({ config, redis, jwks: await keys.privateJwks(), accounts, publicServices, pages }),
+      ) =>
+        createRelaisProvider({
+          config,
+          redis,
+          jwks: await keys.privateJwks(),
+          accounts,
+          publicServices,
+          registry,
+          pages,
+        }),
     },
   ],
   exports: [

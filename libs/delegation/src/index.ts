@@ -8,8 +8,14 @@ export {
   DELEGATION_ACR,
   DELEGATION_PATH,
   INTERACTION_TTL_S,
+  MAX_STATE_NONCE_LENGTH,
   OIDC_MOUNT_PATH,
 } from './provider/relais-provider.factory.js';
+export {
+  CLIENT_AUTH_FAILURES_PER_CLIENT,
+  CLIENT_AUTH_FAILURES_PER_IP,
+  CLIENT_AUTH_WINDOW_MS,
+} from './provider/client-auth-limit.js';
 export * from './interfaces/actor.interface.js';
 export * from './provider/provider-errors.js';
 export * from './services/citizen-picker.service.js';

@@ -175,6 +175,13 @@ export const ERROR_CATALOGUE = {
     message: 'Nous ne trouvons pas ce mandat parmi les vôtres.',
     when: 'in the citizen portal, no such mandate (or area) among the logged-in citizen’s own',
   },
+  [ErrorCode.AttestationRemoved]: {
+    status: 410,
+    title: 'Attestation supprimée',
+    message:
+      'Ce mandat a pris fin il y a longtemps : comme la loi le demande, son attestation et les données de la personne ont été supprimées. Le journal garde la trace des démarches, sans données personnelles.',
+    when: 'download of an attestation whose PDF the retention job removed (mandate ended more than RETENTION_YEARS ago)',
+  },
   [ErrorCode.PortalLoginNotStarted]: {
     status: 400,
     title: 'Connexion à recommencer',
@@ -313,6 +320,78 @@ export const ERROR_CATALOGUE = {
     message:
       'Relais n’a pas pu terminer la connexion au service public. Réessayez dans quelques minutes depuis le site du service public ; si cela se reproduit, signalez-le à votre responsable de structure.',
     when: 'oidc-provider: an unexpected error on its side (`server_error`)',
+  },
+  [ErrorCode.ConsentTranslationUnknown]: {
+    status: 404,
+    title: 'Traduction non disponible',
+    message:
+      'Ce texte n’est pas traduit dans cette langue. Revenez à la page précédente : le texte en français est toujours là, et votre aidant ou aidante peut vous l’expliquer.',
+    when: 'the consent page asked in a language without a translation of the current consent text version',
+  },
+  [ErrorCode.ConsentTranslationInvalid]: {
+    status: 400,
+    title: 'Traduction refusée',
+    message: 'Cette traduction ne peut pas être ajoutée : {reason}',
+    when: '`consent:translation:add` given an unsupported language or a file that does not match the French text',
+  },
+  [ErrorCode.ConsentTextVersionUnknown]: {
+    status: 400,
+    title: 'Version du texte inconnue',
+    message: 'Aucun texte d’accord ne porte cette version. Versions publiées : {versions}.',
+    when: '`consent:translation:add` given a consent text version that was never published',
+  },
+  [ErrorCode.StructureAlreadyRequested]: {
+    status: 409,
+    title: 'Demande déjà en cours',
+    message:
+      'Une demande est déjà en cours pour ce numéro SIRET. Pour la suivre ou la modifier, ouvrez le lien du dernier message reçu de Relais, ou demandez un nouveau lien sur la page « Rejoindre Relais ».',
+    when: 'a structure request for a SIRET that already has an open one (draft, submitted, changes requested)',
+  },
+  [ErrorCode.StructureRequestNotFound]: {
+    status: 404,
+    title: 'Demande introuvable',
+    message: 'Cette demande n’existe pas. Revenez à la liste des demandes.',
+    when: 'operator page of a structure request that does not exist',
+  },
+  [ErrorCode.StructureRequestLinkUsed]: {
+    status: 410,
+    title: 'Ce lien a déjà servi',
+    message:
+      'Ce lien a déjà servi, ou un message plus récent de Relais vous a donné un nouveau lien. Ouvrez le dernier message reçu de Relais à propos de votre demande. Vous ne le trouvez plus ? Demandez un nouveau lien sur la page « Rejoindre Relais » (/rejoindre/nouveau-lien).',
+    when: 'a structure request link used already, or replaced by the link of a later email',
+  },
+  [ErrorCode.StructureRequestLinkInvalid]: {
+    status: 404,
+    title: 'Lien non valable',
+    message:
+      'Ce lien n’est pas valable : il est incomplet ou trop ancien. Vérifiez que vous avez copié tout le lien, ou demandez un nouveau lien sur la page « Rejoindre Relais » (/rejoindre/nouveau-lien).',
+    when: 'a structure request link unknown or expired (30 days)',
+  },
+  [ErrorCode.StructureRequestTransitionRefused]: {
+    status: 409,
+    title: 'Action impossible',
+    message: 'Cette demande est {state} : elle ne peut plus être {action}. Rechargez la page pour voir où elle en est.',
+    when: 'a structure request action its current state does not allow (the one transition table)',
+  },
+  [ErrorCode.AideImportFileUnreadable]: {
+    status: 400,
+    title: 'Fichier illisible',
+    message: '{reason}',
+    when: 'an aide import file that is not CSV/XLSX, has no header row with the expected columns, or too many rows',
+  },
+  [ErrorCode.AideImportExpired]: {
+    status: 410,
+    title: 'Aperçu expiré',
+    message:
+      'Cet aperçu n’est plus valable : il a déjà été confirmé, ou il date de plus de 30 minutes. Envoyez le fichier à nouveau.',
+    when: 'confirming an aide import preview that is unknown, expired, already confirmed or someone else’s',
+  },
+  [ErrorCode.QueueBoardChangeRefused]: {
+    status: 403,
+    title: 'Action non permise',
+    message:
+      'Depuis le tableau des files, vous pouvez seulement relancer des tâches en échec. Les autres actions ne sont pas permises.',
+    when: 'queue board: a change other than retrying failed jobs (emptying, pausing, adding a job…)',
   },
 } as const satisfies Record<ErrorCode, ErrorEntry>;
 

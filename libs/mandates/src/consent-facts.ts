@@ -4,8 +4,11 @@ import type { Aide } from '@relais/aides';
 import { canonicalPayload } from '@relais/signing';
 import { PROCEDURE_AREA_LABELS, type ProcedureArea, type Structure } from '@relais/structures';
 
+import { consentLanguage } from './consent-languages.js';
 import { consentText, type ConsentText } from './consent-text.js';
+import { renderConsentTranslation, type ShownTranslation } from './consent-translation.js';
 import type { Citizen } from './entities/citizen.entity.js';
+import type { ConsentTranslation } from './entities/consent-translation.entity.js';
 import type { Mandate } from './entities/mandate.entity.js';
 import { MANDATE_DURATION_LABELS, mandateEnd, type MandateDuration } from './enums/mandate-duration.enum.js';
 
@@ -26,6 +29,11 @@ export interface ConsentFacts {
   expiresAt: string;
   /** The consent text version and its exact words. */
   text: ConsentText;
+  /**
+   * The translation shown beside the French text, when the citizen chose a language (absent
+   * otherwise, and from facts kept before translations existed).
+   */
+  translation?: ShownTranslation;
 }
 
 /** An aide as people read them: their names, or their email address when they gave none. */
@@ -38,11 +46,12 @@ export function citizenDisplayName(citizen: Pick<Citizen, 'givenName' | 'familyN
   return `${citizen.givenName} ${citizen.familyName}`;
 }
 
-/** The facts of consenting to `mandate` at `startsAt`, on consent text `version`. */
+/** The facts of consenting to `mandate` at `startsAt`, on consent text `version`, with a translation of it shown. */
 export function consentFacts(
   parties: { mandate: Mandate; structure: Structure; aide: Aide; citizen: Citizen },
   startsAt: Date,
   version: string,
+  translation?: ConsentTranslation | null,
 ): ConsentFacts {
   const { mandate, structure, aide, citizen } = parties;
   const expiresAt = mandateEnd(startsAt, mandate.duration);
@@ -65,7 +74,33 @@ export function consentFacts(
     },
     version,
   );
-  return { ...who, startsAt: startsAt.toISOString(), expiresAt: expiresAt.toISOString(), text };
+  const facts: ConsentFacts = { ...who, startsAt: startsAt.toISOString(), expiresAt: expiresAt.toISOString(), text };
+  if (translation) {
+    if (translation.textVersion !== version) throw new Error('a translation of another consent text version');
+    const language = consentLanguage(translation.lang)!;
+    const shown = renderConsentTranslation(
+      translation.template,
+      {
+        citizenName: who.citizen.name,
+        structureName: who.structure.name,
+        aideName: who.aide.name,
+        areas: mandate.areas,
+        duration: mandate.duration,
+        startsAt,
+        expiresAt,
+      },
+      language,
+    );
+    facts.translation = {
+      lang: language.code,
+      dir: language.dir,
+      revision: translation.revision,
+      reviewed: translation.reviewed,
+      templateDigest: translation.digest,
+      ...shown,
+    };
+  }
+  return facts;
 }
 
 /** SHA-256 (base64url) of the facts' canonical JSON (RFC 8785): what a version 2 seal covers. */

@@ -79,6 +79,52 @@ export function consentText(terms: ConsentTerms, version: string): ConsentText {
   return { version, paragraphs: text.render(terms) };
 }
 
+/** Every version ever published, oldest first. */
+export function publishedConsentTextVersions(): string[] {
+  return CONSENT_TEXT_VERSIONS.map((text) => text.version);
+}
+
+/** What a paragraph of the text may name; a translation names the same things, paragraph by paragraph. */
+export const CONSENT_TERM_NAMES = [
+  'citizenName',
+  'structureName',
+  'aideName',
+  'areas',
+  'duration',
+  'startsAt',
+  'expiresAt',
+] as const;
+export type ConsentTermName = (typeof CONSENT_TERM_NAMES)[number];
+
+/**
+ * Which terms each paragraph of `version` names, found by rendering it with recognisable terms
+ * (private-use markers, dates in years no mandate reaches).
+ */
+export function consentTextTermsByParagraph(version: string): ConsentTermName[][] {
+  const marker = (name: string) => `\ue000${name}\ue001`;
+  const text = consentText(
+    {
+      citizenName: marker('citizenName'),
+      structureName: marker('structureName'),
+      aideName: marker('aideName'),
+      areaLabels: [marker('areas')],
+      durationLabel: marker('duration'),
+      startsAt: new Date('2091-03-17T12:00:00Z'),
+      expiresAt: new Date('2092-09-23T12:00:00Z'),
+    },
+    version,
+  );
+  return text.paragraphs.map((paragraph) =>
+    CONSENT_TERM_NAMES.filter((name) =>
+      name === 'startsAt'
+        ? paragraph.includes('2091')
+        : name === 'expiresAt'
+          ? paragraph.includes('2092')
+          : paragraph.includes(marker(name)),
+    ),
+  );
+}
+
 /** SHA-256 (base64url) of the paragraphs, as evidence of the exact words shown. */
 export function consentTextDigest(text: ConsentText): string {
   return createHash('sha256').update(JSON.stringify(text.paragraphs)).digest('base64url');

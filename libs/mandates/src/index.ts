@@ -1,4 +1,8 @@
 export * from './consent-facts.js';
+export * from './consent-languages.js';
+export * from './consent-translation.js';
+export * from './entities/consent-translation.entity.js';
+export * from './services/consent-translations.service.js';
 export * from './consent-text.js';
 export * from './entities/attestation.entity.js';
 export * from './entities/citizen.entity.js';
@@ -22,4 +26,5 @@ export * from './services/mandate-requests.service.js';
 export * from './services/mandate-usability.js';
 export * from './services/revocation-notices.service.js';
 export * from './services/revocation.service.js';
+export * from './services/citizen-notices.service.js';
 export * from './verification-code.js';

@@ -7,12 +7,13 @@ import type { ConsentEvidence } from './interfaces/consent-evidence.interface.js
 
 /**
  * The signed statement of a consented mandate (compact JWS payload). Version 2 adds
- * `consent.factsDigest`, covering the consent facts kept with the mandate; version 1 seals, made
- * before, still verify.
+ * `consent.factsDigest`, covering the consent facts kept with the mandate; version 3 adds
+ * `consent.translation` (the language and digests of the translation shown, or null). Version 1
+ * and 2 seals, made before, still verify.
  */
 export interface MandateSealPayload {
   type: 'relais/mandate';
-  version: 1 | 2;
+  version: 1 | 2 | 3;
   mandateId: string;
   structure: { id: string; siret: string; name: string };
   aide: { id: string };

@@ -77,10 +77,11 @@ describe('mandates: expiry and revocation follow-up', () => {
 
   it('records one mandate.expired event per mandate, by the system', async () => {
     // Given three mandates past their end
-    const ids = await insertActiveMandates(db, owners, 3, minutes(-1));
+    const end = minutes(-1);
+    const ids = await insertActiveMandates(db, owners, 3, end);
     // When the expiry runs
     await expiry.expireDue();
-    // Then each has one event naming its structure, citizen and end
+    // Then each has one event naming its structure, citizen and end (ISO 8601, UTC, milliseconds)
     const events = await db.query(
       `SELECT mandate_id, structure_id, citizen_id, actor_type, details FROM audit_outbox
         WHERE action = 'mandate.expired' AND mandate_id = ANY($1)`,
@@ -91,7 +92,7 @@ describe('mandates: expiry and revocation follow-up', () => {
       structure_id: owners.structureId,
       citizen_id: owners.citizenId,
       actor_type: 'system',
-      details: { expiresAt: expect.any(String) },
+      details: { expiresAt: end.toISOString() },
     });
   });
 

@@ -2,7 +2,7 @@ import {
   fromSchemaLieuDeMediationNumerique,
   type SchemaLieuMediationNumerique,
 } from '@gouvfr-anct/lieux-de-mediation-numerique';
-import { searchable } from '@relais/mandates';
+import { searchable } from '@relais/text';
 
 import type { MediationPlace } from './entities/mediation-place.entity.js';
 

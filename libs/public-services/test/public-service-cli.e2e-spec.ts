@@ -77,10 +77,10 @@ describe('operator CLI: public services', () => {
     const { code, stdout } = await cli('public-service:list');
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^client_id\s+Nom\s+Démarches\s+Actif\s+Adresses de retour$/);
+    expect(lines[0]).toMatch(/^client_id\s+Nom\s+Démarches\s+Actif\s+act\s+Adresses de retour$/);
     expect(lines[2]).toMatch(
       new RegExp(
-        `^${clientId}\\s+Impôts\\s+papers,money\\s+oui\\s+https://impots.example.fr/oidc/callback http://localhost:4000/callback$`,
+        `^${clientId}\\s+Impôts\\s+papers,money\\s+oui\\s+oui\\s+https://impots.example.fr/oidc/callback http://localhost:4000/callback$`,
       ),
     );
   });

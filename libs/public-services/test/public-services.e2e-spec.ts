@@ -98,6 +98,7 @@ describe('Public services', () => {
             areas: ['papers', 'money'],
             redirectUris: ['https://impots.example.fr/oidc/callback'],
             postLogoutRedirectUris: ['https://impots.example.fr/au-revoir'],
+            discloseAct: true,
           },
         },
       ]);

@@ -7,6 +7,7 @@ export enum QueueName {
   Retention = 'retention',
 
   Mandates = 'mandates',
+  Reports = 'reports',
 }
 
 /** Job names of the audit queue. */
@@ -47,6 +48,18 @@ export enum MandatesJob {
   ExpirySweep = 'expiry-sweep',
   /** After a revocation: ends grants and tokens, queues the citizen's and supervisors' emails. */
   PropagateRevocation = 'propagate-revocation',
+  /** Daily (07:00 Paris): one email per mandate used the day before, listing that day's uses. */
+  UsesDigest = 'citizen-uses-digest',
+  /** Daily (10:00 Paris): the citizen's email seven days before the end of a mandate still in force. */
+  EndingNotices = 'citizen-ending-notices',
+}
+
+/** Job names of the reports queue. */
+export enum ReportsJob {
+  /** Writes one audit report export (job id `report-<export id>`) into PostgreSQL, then signs it. */
+  Generate = 'generate-report',
+  /** Deletes the exports past REPORT_EXPIRY_HOURS (every 15 minutes). */
+  DeleteExpired = 'delete-expired-reports',
 }
 
 /** Every job name of every queue: the worker refuses to start unless each has a handler. */
@@ -57,4 +70,5 @@ export const QUEUE_JOBS: Record<QueueName, readonly string[]> = {
   [QueueName.Delegations]: Object.values(DelegationsJob),
   [QueueName.Mandates]: Object.values(MandatesJob),
   [QueueName.Retention]: Object.values(RetentionJob),
+  [QueueName.Reports]: Object.values(ReportsJob),
 };

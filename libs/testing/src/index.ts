@@ -10,3 +10,4 @@ export * from './activity.js';
 export * from './pdf-text.js';
 export * from './audit-harness.js';
 export * from './mandates.js';
+export * from './own-servers.js';

@@ -39,32 +39,45 @@ export function configureWeb(app: NestExpressApplication, config: RelaisConfig, 
   app.setBaseViewsDir(views);
   app.setViewEngine('njk');
 
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          fontSrc: ["'self'"],
-          connectSrc: ["'self'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          baseUri: ["'self'"],
-          objectSrc: ["'none'"],
-          upgradeInsecureRequests: config.ISSUER.startsWith('https:') ? [] : null,
-        },
-      },
-      strictTransportSecurity: config.ISSUER.startsWith('https:'),
-      referrerPolicy: { policy: 'same-origin' },
-    }),
-  );
+  app.use(securityHeaders(config));
   app.useStaticAssets(join(root, 'node_modules/@gouvfr/dsfr/dist'), {
     prefix: `${DSFR_PATH}/`,
     maxAge: config.NODE_ENV === 'production' ? '7d' : 0,
     index: false,
   });
   app.useStaticAssets(join(root, 'libs/web/public'), { prefix: '/static/', index: false });
+  // Noto Sans Arabic (OFL) for translations of the consent text into Arabic-script languages.
+  app.useStaticAssets(join(root, 'node_modules/@fontsource/noto-sans-arabic/files'), {
+    prefix: '/static/fonts/noto-sans-arabic/',
+    maxAge: config.NODE_ENV === 'production' ? '7d' : 0,
+    index: false,
+  });
+}
+
+/**
+ * The security headers of every Relais response (pages, the OpenID provider under /oidc): a
+ * strict Content-Security-Policy (frame-ancestors 'none'), nosniff, a same-origin Referrer-Policy,
+ * and HSTS when the issuer is https.
+ */
+export function securityHeaders(config: RelaisConfig) {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+        upgradeInsecureRequests: config.ISSUER.startsWith('https:') ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.ISSUER.startsWith('https:'),
+    referrerPolicy: { policy: 'same-origin' },
+  });
 }

@@ -45,3 +45,15 @@ export function identifiedJourney(req: Request): ConsentJourney & { citizenId: s
   if (!journey.citizenId || !journey.identification) throw new DomainException(ErrorCode.ConsentNotStarted);
   return journey as ConsentJourney & { citizenId: string };
 }
+
+/**
+ * The language the citizen chose for the translation beside the French text (`langue`, in the
+ * query of the page or in the form sent), or null for French only. The value is checked by the
+ * consent service: one without a translation is a 404 page.
+ */
+export function chosenLanguage(req: Request): string | null {
+  const query = req.query.langue;
+  const posted = (req.body as { langue?: unknown } | undefined)?.langue;
+  const value = typeof query === 'string' ? query : typeof posted === 'string' ? posted : '';
+  return value.trim() === '' ? null : value.trim().slice(0, 20);
+}

@@ -4,10 +4,11 @@ import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import { FRANCECONNECT_CALLBACK_PATH, FranceConnectClient } from '@relais/france-connect';
 import { AttestationsService, ConsentChannel, ConsentService, MandateRequests } from '@relais/mandates';
+import { ProcedureArea } from '@relais/structures';
 import { FormPage } from '@relais/web';
 import type { Request, Response } from 'express';
 
-import { CONSENT_PATHS, currentJourney, identifiedJourney } from './consent-journey.js';
+import { chosenLanguage, CONSENT_PATHS, currentJourney, identifiedJourney } from './consent-journey.js';
 import { ConsentForm } from './dto/mandate-forms.dto.js';
 import { sendPdf } from './send-pdf.js';
 
@@ -64,11 +65,13 @@ export class ConsentController {
     res.redirect(303, CONSENT_PATHS.page);
   }
 
+  /** The consent text; `?langue=ar` shows its translation beside the French (a plain GET form chooses it). */
   @Get('consentement')
   @Render('mandates/consent.njk')
   async consentPage(@Req() req: Request) {
     const journey = identifiedJourney(req);
-    return this.consentLocals(await this.consents.page(journey.mandateId, journey.citizenId));
+    const lang = chosenLanguage(req);
+    return this.consentLocals(await this.consents.page(journey.mandateId, journey.citizenId, new Date(), lang));
   }
 
   @Post('consentement')
@@ -91,6 +94,7 @@ export class ConsentController {
       citizenId: journey.citizenId,
       textVersion: form.version,
       textDigest: form.digest,
+      translation: form.langue ? { lang: form.langue, digest: form.traduction ?? '' } : null,
       identification: {
         acr: identification.acr,
         authTime: identification.authTime ? new Date(identification.authTime) : null,
@@ -98,7 +102,7 @@ export class ConsentController {
       },
     });
     if (outcome === 'text_changed') {
-      const page = await this.consents.page(journey.mandateId, journey.citizenId);
+      const page = await this.consents.page(journey.mandateId, journey.citizenId, new Date(), form.langue || null);
       return res.status(409).render('mandates/consent.njk', { ...this.consentLocals(page), textChanged: true });
     }
     req.session.consent = {
@@ -125,6 +129,7 @@ export class ConsentController {
   }
 
   private consentLocals(page: Awaited<ReturnType<ConsentService['page']>>) {
+    const translation = page.facts.translation;
     return {
       pageTitle: 'Votre accord',
       citizen: page.citizen,
@@ -132,6 +137,13 @@ export class ConsentController {
       version: page.facts.text.version,
       digest: page.textDigest,
       replacedAreas: page.replacedAreas,
+      languages: page.languages,
+      translation: translation && {
+        ...translation,
+        language: page.languages.find((language) => language.code === translation.lang),
+      },
+      translationDigest: page.translationDigest,
+      moneyWarning: page.facts.areas.some((area) => area.code === ProcedureArea.Money),
     };
   }
 

@@ -10,6 +10,7 @@ import {
   MandateQueries,
   MANDATES_PAGE_SIZE,
   RevocationService,
+  consentLanguage,
 } from '@relais/mandates';
 import { FormPage } from '@relais/web';
 import type { Request, Response } from 'express';
@@ -59,14 +60,21 @@ export class MandatesController {
     @Param('id', ParseUUIDPipe) id: string,
     @Query('revocation') revocation?: string,
   ) {
+    const detail = await this.queries.detail(member.structureId, id);
+    const translation = detail.mandate.consentFacts?.translation;
     return {
       justRevoked: revocation,
       pageTitle: 'Mandat',
       activeNav: 'mandats',
       member,
-      detail: await this.queries.detail(member.structureId, id),
+      detail,
       stateLabels: MANDATE_STATE_LABELS,
       durationLabels: MANDATE_DURATION_LABELS,
+      // The translation the citizen read beside the French text, if any: "arabe (révision 1)".
+      translationRead: translation && {
+        language: consentLanguage(translation.lang)?.frenchName ?? translation.lang,
+        revision: translation.revision,
+      },
     };
   }
 

@@ -13,7 +13,7 @@ import { PublicServiceAreasForm } from './dto/operator-forms.dto.js';
 
 const PAGE = '/operateur/services-publics';
 
-/** Operator pages: the registered public services, their areas, disabling one at once. */
+/** Operator pages: the registered public services, their areas, `act` disclosure, disabling one at once. */
 @ApiExcludeController()
 @Controller('operateur/services-publics')
 export class PublicServicesController {
@@ -61,6 +61,8 @@ export class PublicServicesController {
     const actor = { type: AuditActorType.Operator, id: operator.id };
     if (action === 'desactivation') await this.publicServices.disable(clientId, actor);
     else if (action === 'reactivation') await this.publicServices.enable(clientId, actor);
+    else if (action === 'act-transmis') await this.publicServices.setActDisclosure(clientId, true, actor);
+    else if (action === 'act-non-transmis') await this.publicServices.setActDisclosure(clientId, false, actor);
     else throw new DomainException(ErrorCode.NotFound);
     res.redirect(303, PAGE);
   }

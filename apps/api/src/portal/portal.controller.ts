@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import { AttestationsService } from '@relais/mandates';
 import { CitizenRevocation, MandateUses, MyMandates, type CitizenPrincipal } from '@relais/portal';
+import { ReportExports } from '@relais/reports';
 import { PROCEDURE_AREA_LABELS } from '@relais/structures';
 import type { Response } from 'express';
 
@@ -20,6 +21,7 @@ export class PortalController {
     private readonly uses: MandateUses,
     private readonly revocations: CitizenRevocation,
     private readonly attestations: AttestationsService,
+    private readonly reports: ReportExports,
   ) {}
 
   @Get()
@@ -86,8 +88,15 @@ export class PortalController {
     @Param('attestationId', ParseUUIDPipe) attestationId: string,
     @Res() res: Response,
   ) {
-    const attestation = await this.mandates.attestation(citizen.citizenId, id, attestationId);
+    const { attestation, pdf } = await this.mandates.attestation(citizen.citizenId, id, attestationId);
     await this.attestations.recordDownload(attestation, { citizenId: citizen.citizenId });
-    sendPdf(res, attestation.pdf, `attestation-${attestation.kind}-${attestation.code}.pdf`);
+    sendPdf(res, pdf, `attestation-${attestation.kind}-${attestation.code}.pdf`);
+  }
+
+  /** Everything done under my mandates, as a PDF to keep (libs/reports). */
+  @Get('releve.pdf')
+  async statement(@CurrentCitizen() citizen: CitizenPrincipal, @Res() res: Response) {
+    const { pdf, fileName } = await this.reports.citizenCopy(citizen.citizenId);
+    sendPdf(res, pdf, fileName);
   }
 }

@@ -11,6 +11,8 @@ interface RegisterOptions {
   redirectUri: string[];
   postLogoutRedirectUri?: string[];
   areas: string;
+  /** false with --no-act. */
+  act: boolean;
 }
 
 const OPERATOR = { type: AuditActorType.Operator };
@@ -31,6 +33,7 @@ export const publicServiceCommands: CommandRegistration = (program, context) => 
     .requiredOption('--redirect-uri <uri>', 'redirect URI (https; http only for localhost); repeatable', repeatable)
     .option('--post-logout-redirect-uri <uri>', 'address after logout (same rules); repeatable', repeatable)
     .requiredOption('--areas <areas>', AREAS_HELP)
+    .option('--no-act', 'do not send the act claim (who acts: the aide, the structure) to this service')
     .action(async (options: RegisterOptions) => {
       const areas = parseProcedureAreas(options.areas);
       const { publicService, clientSecret } = await (
@@ -41,6 +44,7 @@ export const publicServiceCommands: CommandRegistration = (program, context) => 
           redirectUris: options.redirectUri,
           postLogoutRedirectUris: options.postLogoutRedirectUri ?? [],
           areas,
+          discloseAct: options.act,
         },
         OPERATOR,
       );
@@ -78,6 +82,22 @@ export const publicServiceCommands: CommandRegistration = (program, context) => 
     },
   );
 
+  withClientId(program, 'public-service:act', 'Send the act claim (who acts) to this service, or not: on | off')
+    .argument('<on|off>', 'on: ID token and userinfo name the aide and the structure; off: they do not')
+    .action(async (clientId: string, setting: string) => {
+      if (setting !== 'on' && setting !== 'off') {
+        console.error('Indiquez on (transmettre act) ou off (ne pas le transmettre).');
+        process.exitCode = 2;
+        return;
+      }
+      const changed = await (await service()).setActDisclosure(clientId, setting === 'on', OPERATOR);
+      console.log(
+        changed.discloseAct
+          ? `Le service « ${changed.name} » reçoit act : qui agit (l’aidant, la structure).`
+          : `Le service « ${changed.name} » ne reçoit plus act ; le journal de Relais garde qui a agi.`,
+      );
+    });
+
   withClientId(
     program,
     'public-service:rotate-secret',
@@ -99,12 +119,13 @@ function printCredentials(clientId: string, clientSecret: string): void {
 }
 
 function table(publicServices: PublicService[]): string {
-  const header = ['client_id', 'Nom', 'Démarches', 'Actif', 'Adresses de retour'];
+  const header = ['client_id', 'Nom', 'Démarches', 'Actif', 'act', 'Adresses de retour'];
   const rows = publicServices.map((s) => [
     s.clientId,
     s.name,
     s.areas.join(','),
     s.active ? 'oui' : 'non',
+    s.discloseAct ? 'oui' : 'non',
     s.redirectUris.join(' '),
   ]);
   return textTable(header, rows);

@@ -2,7 +2,13 @@ import { Processor } from '@nestjs/bullmq';
 import { Inject, type OnApplicationBootstrap } from '@nestjs/common';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { ProviderGrants } from '@relais/delegation';
-import { ExpiryScheduler, MandateExpiry, RevocationNotices, type RevocationPropagation } from '@relais/mandates';
+import {
+  CitizenNotices,
+  ExpiryScheduler,
+  MandateExpiry,
+  RevocationNotices,
+  type RevocationPropagation,
+} from '@relais/mandates';
 import { MandatesJob, QueueName } from '@relais/queue';
 import type { Job } from 'bullmq';
 
@@ -17,7 +23,7 @@ export interface ExpiryJobResult {
 /**
  * Mandate ends. Expiry (the delayed job and the sweep) marks what is due expired, then ends what
  * those mandates opened at public services; a revocation's job ends its grants and tokens and
- * queues the emails. Every step is idempotent, so retries (exponential backoff) and several
+ * queues the emails; the daily citizen jobs queue the uses digest and the seven-day notices. Every step is idempotent, so retries (exponential backoff) and several
  * workers are safe. Concurrency: WORKER_CONCURRENCY.
  */
 @Processor(QueueName.Mandates)
@@ -33,6 +39,8 @@ export class MandatesProcessor extends JobProcessor<MandatesJob> implements OnAp
       const delegationsEnded = await this.grants.endUnusable(revocation.mandateId);
       return { delegationsEnded, notified: await this.notices.queue(revocation) };
     },
+    [MandatesJob.UsesDigest]: () => this.citizenNotices.queueUsesDigest(),
+    [MandatesJob.EndingNotices]: async () => ({ queued: await this.citizenNotices.queueEndingNotices() }),
   };
 
   constructor(
@@ -40,6 +48,7 @@ export class MandatesProcessor extends JobProcessor<MandatesJob> implements OnAp
     private readonly scheduler: ExpiryScheduler,
     private readonly notices: RevocationNotices,
     private readonly grants: ProviderGrants,
+    private readonly citizenNotices: CitizenNotices,
     @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
   ) {
     super();

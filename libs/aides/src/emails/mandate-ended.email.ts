@@ -1,11 +1,12 @@
+import { frenchDate } from '@relais/dates';
+
 import { type EmailContent, type EmailContext, SIGNATURE } from './email-content.js';
+import { text } from './payload.js';
 
 /** Payload of the mandate emails: the mandate's id and when it ended (ISO 8601). */
 function facts(payload: Record<string, unknown>): { mandateId: string; date: string } {
   const endedAt = new Date(String(payload.endedAt));
-  const date = Number.isNaN(endedAt.getTime())
-    ? ''
-    : new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(endedAt);
+  const date = Number.isNaN(endedAt.getTime()) ? '' : frenchDate(endedAt);
   return { mandateId: String(payload.mandateId ?? ''), date };
 }
 
@@ -44,16 +45,31 @@ ${SIGNATURE}
   };
 }
 
-/** To the structure's supervisors, when one of its mandates was revoked. */
+/**
+ * Who stopped it (payload `by`, from mandate_procedures.revoked_by): the citizen in the portal, an
+ * aide at the counter with the citizen; anything else (an older email's payload) names no one.
+ */
+type RevokedBy = 'citizen' | 'aide' | 'other';
+
+function revokedBy(payload: Record<string, unknown>): RevokedBy {
+  return payload.by === 'citizen' || payload.by === 'aide' ? payload.by : 'other';
+}
+
+/** To the structure's supervisors, when one of its mandates was revoked, saying by whom. */
 export function mandateRevokedEmail(payload: Record<string, unknown>, context: EmailContext): EmailContent {
   const { mandateId, date } = facts(payload);
   const what = payload.whole === false ? 'révoqué pour certaines démarches' : 'révoqué';
+  const who = {
+    citizen: `La personne aidée l'a fait elle-même, sur le portail Relais.\n`,
+    aide: `Un membre de votre structure l'a fait, avec la personne aidée.\n`,
+    other: '',
+  }[revokedBy(payload)];
   return {
     subject: 'Un mandat de votre structure a été révoqué',
     text: `Bonjour,
 
-Un mandat de votre structure a été ${what} le ${date}, à la demande de la personne aidée.
-Les accès ouverts avec ce mandat auprès des services publics sont fermés.
+Un mandat de votre structure a été ${what} le ${date}.
+${who}Les accès ouverts avec ce mandat auprès des services publics sont fermés.
 
 Détail du mandat :
 ${context.baseUrl}/mandats/${mandateId}
@@ -63,18 +79,27 @@ ${SIGNATURE}
   };
 }
 
-/** To the citizen, when their mandate was revoked. */
-export function citizenMandateRevokedEmail(payload: Record<string, unknown>): EmailContent {
+/** To the citizen, when their mandate was revoked (wholly or some areas), saying by whom. */
+export function citizenMandateRevokedEmail(payload: Record<string, unknown>, context: EmailContext): EmailContent {
   const { date } = facts(payload);
-  const what = payload.whole === false ? 'révoqué pour certaines démarches' : 'révoqué';
+  const whole = payload.whole !== false;
+  const structure = text(payload.structureName);
+  const who = {
+    citizen: `Vous l'avez fait vous-même, sur le portail Relais.\n`,
+    aide: `Un aidant de la structure${structure ? ` ${structure}` : ''} l'a fait avec vous, à l'accueil.\n`,
+    other: '',
+  }[revokedBy(payload)];
   return {
-    subject: 'Votre mandat Relais a été révoqué',
+    subject: whole ? 'Votre mandat Relais est arrêté' : 'Des démarches sont retirées de votre mandat Relais',
     text: `Bonjour,
 
-Votre mandat a été ${what} le ${date}, comme vous l'avez demandé.
-${payload.whole === false ? 'Les autres démarches du mandat restent possibles.' : 'Personne ne peut plus faire de démarches en votre nom avec ce mandat.'}
+${whole ? 'Votre mandat est arrêté' : 'Des démarches sont retirées de votre mandat'} depuis le ${date}.
+${who}${whole ? 'Personne ne peut plus faire de démarches pour vous avec ce mandat.' : 'Les autres démarches du mandat continuent.'}
 
-Ce n'est pas vous ? Contactez la structure d'aide numérique qui vous accompagnait.
+Ce n'est pas vous ? Contactez vite la structure d'aide numérique qui vous accompagne.
+
+Voir vos mandats :
+${context.baseUrl}/usager
 
 ${SIGNATURE}
 `,

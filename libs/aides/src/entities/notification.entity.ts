@@ -11,21 +11,36 @@ export class Notification {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  /** The recipient: an aide, or else a citizen (exactly one is set). */
+  /** The recipient: an aide, a citizen or a structure request's applicant (exactly one is set). */
   @Column({ name: 'aide_id', type: 'uuid', nullable: true })
   aideId: string | null;
 
   @Column({ name: 'citizen_id', type: 'uuid', nullable: true })
   citizenId: string | null;
 
+  /** Or the applicant of a structure request (its supervisor's address, libs/onboarding). */
+  @Column({ name: 'structure_request_id', type: 'uuid', nullable: true })
+  structureRequestId: string | null;
+
   @Column({ type: 'text' })
   kind: NotificationKind;
 
+  /**
+   * Facts for the email. A link's token is kept sealed (SecretBox) as `sealedToken`, opened only
+   * to render the email and removed once it is sent.
+   */
   @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
   payload: Record<string, unknown>;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
+
+  /**
+   * Unique when set: emails a repeated job may queue again (daily digest, seven-day notice,
+   * mandate created) carry one, and are inserted with ON CONFLICT (dedup_key) DO NOTHING.
+   */
+  @Column({ name: 'dedup_key', type: 'text', nullable: true, unique: true })
+  dedupKey: string | null;
 
   /** Null until delivered (NotificationSender). */
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })

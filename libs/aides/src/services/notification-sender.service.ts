@@ -5,6 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 
 import { renderEmail } from '../emails/render-email.js';
 import type { NotificationKind } from '../enums/notification-kind.enum.js';
+import { SecretBox } from './secret-box.service.js';
 
 /** Emails sent per transaction; kept small because the transaction stays open while sending. */
 export const NOTIFICATION_BATCH_SIZE = 10;
@@ -46,6 +47,7 @@ export class NotificationSender {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
+    private readonly secrets: SecretBox,
   ) {
     this.transport = config.SMTP_URL
       ? createTransport(
@@ -78,14 +80,40 @@ export class NotificationSender {
     }
   }
 
-  private async sendBatch(manager: EntityManager, transport: Transporter, now: Date): Promise<BatchResult> {
-    // OF n: the recipient's row is read, not locked.
-    const rows: PendingEmail[] = await manager.query(
-      `SELECT n.id, n.kind, n.payload, coalesce(a.email, c.email) AS email
+  /**
+   * The emails still waiting for `email`, rendered as they would be sent (links included), oldest
+   * first: for a demo or a platform without SMTP (`npm run cli -- notifications:pending <email>`).
+   */
+  async pendingFor(email: string): Promise<Array<{ createdAt: Date; subject: string; text: string }>> {
+    const rows: Array<PendingEmail & { created_at: Date }> = await this.dataSource.query(
+      `SELECT n.id, n.kind, n.payload, n.created_at
          FROM notifications n
          LEFT JOIN aides a ON a.id = n.aide_id
          LEFT JOIN citizens c ON c.id = n.citizen_id
-        WHERE n.sent_at IS NULL AND coalesce(a.email, c.email) IS NOT NULL AND n.attempts < ${NOTIFICATION_MAX_ATTEMPTS} AND n.next_attempt_at <= $1
+         LEFT JOIN structure_requests r ON r.id = n.structure_request_id
+        WHERE n.sent_at IS NULL AND lower(coalesce(a.email, c.email, r.supervisor_email)) = lower($1)
+        ORDER BY n.created_at, n.id`,
+      [email],
+    );
+    return rows.map((row) => ({ createdAt: row.created_at, ...this.render(row) }));
+  }
+
+  private render(row: Pick<PendingEmail, 'kind' | 'payload'>) {
+    const payload = { ...row.payload };
+    if (typeof payload.sealedToken === 'string') payload.token = this.secrets.open(payload.sealedToken);
+    delete payload.sealedToken;
+    return renderEmail(row.kind, payload, { baseUrl: this.config.ISSUER.replace(/\/$/, '') });
+  }
+
+  private async sendBatch(manager: EntityManager, transport: Transporter, now: Date): Promise<BatchResult> {
+    // OF n: the recipient's row is read, not locked.
+    const rows: PendingEmail[] = await manager.query(
+      `SELECT n.id, n.kind, n.payload, coalesce(a.email, c.email, r.supervisor_email) AS email
+         FROM notifications n
+         LEFT JOIN aides a ON a.id = n.aide_id
+         LEFT JOIN citizens c ON c.id = n.citizen_id
+         LEFT JOIN structure_requests r ON r.id = n.structure_request_id
+        WHERE n.sent_at IS NULL AND coalesce(a.email, c.email, r.supervisor_email) IS NOT NULL AND n.attempts < ${NOTIFICATION_MAX_ATTEMPTS} AND n.next_attempt_at <= $1
         ORDER BY n.next_attempt_at, n.id
         LIMIT $2
           FOR UPDATE OF n SKIP LOCKED`,
@@ -106,14 +134,18 @@ export class NotificationSender {
         await this.recordRefusal(manager, row.id, failure.text, now);
         continue;
       }
-      await manager.query('UPDATE notifications SET sent_at = $2 WHERE id = $1', [row.id, now]);
+      // A link's sealed token is not kept once the message is out.
+      await manager.query("UPDATE notifications SET sent_at = $2, payload = payload - 'sealedToken' WHERE id = $1", [
+        row.id,
+        now,
+      ]);
       result.sent += 1;
     }
     return result;
   }
 
   private async send(transport: Transporter, row: PendingEmail): Promise<void> {
-    const { subject, text } = renderEmail(row.kind, row.payload, { baseUrl: this.config.ISSUER.replace(/\/$/, '') });
+    const { subject, text } = this.render(row);
     await transport.sendMail({
       to: row.email,
       subject,

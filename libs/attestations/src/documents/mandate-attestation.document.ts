@@ -1,4 +1,4 @@
-import type { MandateAttestation } from '../interfaces/mandate-attestation.interface.js';
+import type { AttestationTranslation, MandateAttestation } from '../interfaces/mandate-attestation.interface.js';
 import { AttestationLayout } from '../layout/attestation-layout.js';
 import { aideName, citizenName, drawParties } from '../layout/parties-section.js';
 import { drawSealAnnex } from '../layout/seal-annex.js';
@@ -9,6 +9,20 @@ import { singleLine } from '../text/win-ansi.js';
 import { assertAreas, assertDates, assertVerification } from './attestation-input.js';
 
 const TITLE = 'Attestation de mandat';
+
+/** The translation the citizen read beside the French text, in its language and direction. */
+function drawTranslation(layout: AttestationLayout, translation: AttestationTranslation): void {
+  layout.heading('La traduction que vous avez lue', 70);
+  layout.paragraph(
+    `Vous avez aussi lu ce texte en ${singleLine(translation.languageName)} ` +
+      `(traduction n°\u00a0${translation.revision}). Elle sert seulement à comprendre\u00a0: ` +
+      'c’est le texte en français qui compte.',
+  );
+  if (!translation.reviewed) {
+    layout.paragraph('Cette traduction n’a pas encore été vérifiée par un traducteur assermenté.');
+  }
+  layout.quotation([translation.notice, ...translation.paragraphs], { lang: translation.lang, dir: translation.dir });
+}
 
 /** The PDF given at consent: the terms in plain French, the consent text, signatures, verification. */
 export async function renderMandateAttestation(attestation: MandateAttestation): Promise<Buffer> {
@@ -53,6 +67,7 @@ export async function renderMandateAttestation(attestation: MandateAttestation):
       `Voici le texte exact que vous avez accepté (version ${singleLine(consentText.version)})\u00a0:`,
   );
   layout.quotation(consentText.paragraphs);
+  if (attestation.translation) drawTranslation(layout, attestation.translation);
 
   drawSignatureBoxes(layout, [
     { label: 'Signature de la personne aidée', name: citizenName(attestation) },

@@ -54,6 +54,23 @@ describe('renderRevocationAttestation', () => {
     expect(customInfo(content).get('RelaisSeal')).toBe(SAMPLE_SEAL);
   });
 
+  describe('when the citizen stopped it themself in the portal (no aide)', () => {
+    const byCitizen = () => sampleRevocationAttestation({ aide: undefined });
+
+    it('names no aide, in the parties nor in a signature box, and says who did it', async () => {
+      const { text } = await readPdf(await renderRevocationAttestation(byCitizen()));
+      expect(text).not.toContain('Karim Benaïssa');
+      expect(text).not.toContain('L’aidant(e) :');
+      expect(text).not.toContain('Signature de l’aidant(e)');
+      expect(text).toContain(
+        'Qui a arrêté le mandat ? Élodie Dupont-Léger, sur son espace Relais, après s’être identifié(e) avec FranceConnect.',
+      );
+      expect(text).toContain('Aucun aidant n’a fait cette demande. Il n’y a rien à signer.');
+      expect(text).toContain('sur votre espace Relais ou à la structure.');
+      expect(text).toContain('La structure : France Services de Vire Normandie');
+    });
+  });
+
   it('fits on two numbered pages', async () => {
     const { pages } = await readPdf(await renderRevocationAttestation(sampleRevocationAttestation()));
     expect(pages).toHaveLength(2);

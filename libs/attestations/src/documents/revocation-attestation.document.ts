@@ -50,12 +50,16 @@ export async function renderRevocationAttestation(attestation: RevocationAttesta
       'les aidants de la structure ne peuvent plus faire ces démarches pour vous.',
   );
   if (whole) drawWholeEnd(layout);
-  else drawRemaining(layout, remainingAreas);
+  else drawRemaining(layout, remainingAreas, !attestation.aide);
 
-  drawSignatureBoxes(layout, [
-    { label: 'Signature de la personne aidée', name: citizenName(attestation) },
-    { label: 'Signature de l’aidant(e)', name: aideName(attestation) },
-  ]);
+  if (attestation.aide) {
+    drawSignatureBoxes(layout, [
+      { label: 'Signature de la personne aidée', name: citizenName(attestation) },
+      { label: 'Signature de l’aidant(e)', name: aideName({ aide: attestation.aide }) },
+    ]);
+  } else {
+    drawSelfService(layout, citizenName(attestation));
+  }
   drawVerificationBlock(layout, verification);
   drawSealAnnex(layout, verification.seal);
   return layout.finish(`Mandat n° ${attestation.mandateId}`);
@@ -67,11 +71,20 @@ function drawWholeEnd(layout: AttestationLayout): void {
   layout.paragraph('Si vous avez encore besoin d’aide, vous pouvez donner un nouveau mandat.');
 }
 
-function drawRemaining(layout: AttestationLayout, remainingAreas: { label: string }[]): void {
+function drawRemaining(layout: AttestationLayout, remainingAreas: { label: string }[], selfService: boolean): void {
   layout.heading('Ce qui continue');
   layout.paragraph('Le mandat continue pour ces démarches, jusqu’à sa date de fin\u00a0:');
   layout.bullets(remainingAreas.map(({ label }) => singleLine(label)));
   layout.paragraph(
-    'Vous pouvez les arrêter aussi, à tout moment. Retournez voir la structure, ou demandez à l’aidant(e).',
+    selfService
+      ? 'Vous pouvez les arrêter aussi, à tout moment, sur votre espace Relais ou à la structure.'
+      : 'Vous pouvez les arrêter aussi, à tout moment. Retournez voir la structure, ou demandez à l’aidant(e).',
   );
+}
+
+/** The citizen stopped it themself, online: no aide took part, so no aide signs. */
+function drawSelfService(layout: AttestationLayout, citizen: string): void {
+  layout.heading('Qui a arrêté le mandat\u00a0?');
+  layout.paragraph(`${citizen}, sur son espace Relais, après s’être identifié(e) avec FranceConnect.`);
+  layout.paragraph('Aucun aidant n’a fait cette demande. Il n’y a rien à signer.');
 }

@@ -2,7 +2,9 @@ import { buffer } from 'node:stream/consumers';
 
 import PDFDocument from 'pdfkit';
 
+import { ARABIC_FONT, arabicFontFiles } from '../fonts/script-fonts.js';
 import { SEAL_INFO_KEY } from '../seal/embedded-seal.js';
+import { rightToLeftLines, type VisualPiece } from '../text/right-to-left.js';
 import { toWinAnsi } from '../text/win-ansi.js';
 import { type FontStyle, THEME } from './theme.js';
 
@@ -16,6 +18,10 @@ export interface AttestationInfo {
 }
 
 type StructureElement = PDFKit.PDFStructureElement;
+
+/** Arabic needs taller lines than Latin text: its letters rise and fall further. */
+const RTL_LINE_HEIGHT = THEME.sizes.body * 1.8;
+const RTL_BASELINE = THEME.sizes.body * 1.25;
 
 /**
  * A tagged A4 document written top to bottom: headings, paragraphs and lists, each kept whole on a
@@ -99,8 +105,8 @@ export class AttestationLayout {
   }
 
   /** A structure element to fill with children (a list, a link in a paragraph). */
-  group(type: string, parent = this.root): StructureElement {
-    const element = this.doc.struct(type);
+  group(type: string, parent = this.root, options: PDFKit.Mixins.StructureElementOptions = {}): StructureElement {
+    const element = this.doc.struct(type, options);
     parent.add(element);
     return element;
   }
@@ -173,33 +179,86 @@ export class AttestationLayout {
     this.doc.y += THEME.paragraphGap - 3;
   }
 
-  /** Words quoted as they were shown, each paragraph beside a rule. */
-  quotation(paragraphs: string[]): void {
+  /**
+   * Words quoted as they were shown, each paragraph beside a rule. `lang` tags a translation with
+   * its language (BCP 47) for screen readers; a right-to-left one is drawn from the right margin,
+   * its rule on the right.
+   */
+  quotation(paragraphs: string[], language: { lang?: string; dir?: 'ltr' | 'rtl' } = {}): void {
     const indent = 16;
-    const quote = this.group('BlockQuote');
+    const quote = this.group('BlockQuote', this.root, language.lang ? { lang: language.lang } : {});
+    const rtl = language.dir === 'rtl';
     this.useFont('regular');
     paragraphs.forEach((text, index) => {
-      const height = this.measure(text, this.width - indent);
+      const lines = rtl ? this.rightToLeft(text, this.width - indent) : [];
+      const height = rtl ? lines.length * RTL_LINE_HEIGHT : this.measure(text, this.width - indent);
       this.ensureSpace(height);
       const top = this.doc.y;
       const full = index < paragraphs.length - 1 ? height + THEME.paragraphGap : height; // one unbroken rule
       const rule = Math.min(full, this.bottom - top);
+      const ruleX = rtl ? this.left + this.width - 3 : this.left;
       this.artifact(() =>
         this.doc
-          .rect(this.left, top - 2, 3, rule + 2)
+          .rect(ruleX, top - 2, 3, rule + 2)
           .fill(THEME.colors.heading)
           .fillColor(THEME.colors.text),
       );
       this.tagged(
         'P',
-        () => this.doc.text(toWinAnsi(text), this.left + indent, top, this.textOptions(indent)),
-        {},
+        () =>
+          rtl
+            ? this.drawRightToLeft(lines, this.left + this.width - indent, top)
+            : this.doc.text(toWinAnsi(text), this.left + indent, top, this.textOptions(indent)),
+        // What a screen reader or a copy reads: the words in logical order, not the shaped glyphs.
+        rtl ? { actual: text } : {},
         quote,
       );
+      this.useFont('regular');
       this.doc.y = top + height + THEME.paragraphGap;
     });
     quote.end();
     this.doc.x = this.left;
+  }
+
+  /** A right-to-left paragraph in lines of pieces (Arabic shaped in its embedded font, Latin in Helvetica). */
+  private rightToLeft(text: string, width: number): VisualPiece[][] {
+    this.registerArabic();
+    return rightToLeftLines(text, width, (piece, font) => {
+      this.pieceFont(font);
+      return this.doc.widthOfString(font === 'latin' ? toWinAnsi(piece) : piece);
+    });
+  }
+
+  /** Draws lines ending at `right`, from `top`: each line's pieces left to right on one baseline. */
+  private drawRightToLeft(lines: VisualPiece[][], right: number, top: number): void {
+    lines.forEach((pieces, index) => {
+      const texts = pieces.map((piece) => (piece.font === 'latin' ? toWinAnsi(piece.text) : piece.text));
+      const widths = pieces.map((piece, at) => {
+        this.pieceFont(piece.font);
+        return this.doc.widthOfString(texts[at]);
+      });
+      let x = right - widths.reduce((sum, width) => sum + width, 0);
+      const baseline = top + index * RTL_LINE_HEIGHT + RTL_BASELINE;
+      pieces.forEach((piece, at) => {
+        this.pieceFont(piece.font);
+        this.doc.text(texts[at], x, baseline, { lineBreak: false, baseline: 'alphabetic' });
+        x += widths[at];
+      });
+    });
+  }
+
+  private pieceFont(font: VisualPiece['font']): void {
+    this.doc.font(font === 'arabic' ? ARABIC_FONT.regular : THEME.fonts.regular).fontSize(THEME.sizes.body);
+  }
+
+  private arabicRegistered = false;
+
+  private registerArabic(): void {
+    if (this.arabicRegistered) return;
+    const files = arabicFontFiles();
+    this.doc.registerFont(ARABIC_FONT.regular, files.regular);
+    this.doc.registerFont(ARABIC_FONT.bold, files.bold);
+    this.arabicRegistered = true;
   }
 
   /** Adds the footer of every page ("Mandat n° …", "Page 1 sur 2") and gives the PDF bytes. */

@@ -4,11 +4,11 @@ import type { AttestationParties } from '../interfaces/attestation-parties.inter
 import { singleLine } from '../text/win-ansi.js';
 import type { AttestationLayout } from './attestation-layout.js';
 
-export function citizenName({ citizen }: AttestationParties): string {
+export function citizenName({ citizen }: Pick<AttestationParties, 'citizen'>): string {
   return singleLine(citizen.name);
 }
 
-export function aideName({ aide }: AttestationParties): string {
+export function aideName({ aide }: Pick<AttestationParties, 'aide'>): string {
   return singleLine(aide.name);
 }
 
@@ -20,8 +20,11 @@ export function formatSiret(siret: string): string {
     : singleLine(siret);
 }
 
-/** « Qui est concerné ? »: the citizen, the structure, the aide. */
-export function drawParties(layout: AttestationLayout, parties: AttestationParties): void {
+/** « Qui est concerné ? »: the citizen, the structure, the aide (when one acted). */
+export function drawParties(
+  layout: AttestationLayout,
+  parties: Omit<AttestationParties, 'aide'> & Partial<Pick<AttestationParties, 'aide'>>,
+): void {
   const { structure } = parties;
   layout.heading('Qui est concerné\u00a0?');
   layout.labelled(
@@ -32,5 +35,5 @@ export function drawParties(layout: AttestationLayout, parties: AttestationParti
     'La structure\u00a0:',
     `${singleLine(structure.name)}, ${singleLine(structure.address)}. SIRET\u00a0: ${formatSiret(structure.siret)}.`,
   );
-  layout.labelled('L’aidant(e)\u00a0:', `${aideName(parties)}.`);
+  if (parties.aide) layout.labelled('L’aidant(e)\u00a0:', `${aideName({ aide: parties.aide })}.`);
 }

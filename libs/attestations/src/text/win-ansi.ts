@@ -1,3 +1,5 @@
+import { isArabicScript } from '../fonts/script-fonts.js';
+
 /** Characters above U+00FF that the WinAnsi encoding of the standard PDF fonts (Helvetica, Courier) holds. */
 const WIN_ANSI_EXTRAS = new Set(
   [
@@ -64,4 +66,18 @@ export function singleLine(text: string): string {
   return toWinAnsi(text)
     .replace(/[ \n]+/g, ' ')
     .trim();
+}
+
+/**
+ * The characters of `text` an attestation cannot print as they are: neither drawn by the standard
+ * fonts (WinAnsi) nor by the embedded Arabic font. A translation is checked with it before it is
+ * accepted, so a citizen never signs a page with letters folded or replaced by `?`.
+ */
+export function unprintableCharacters(text: string): string[] {
+  const found = new Set<string>();
+  for (const char of text.normalize('NFC')) {
+    if (char === '\n' || isArabicScript(char)) continue;
+    if (toWinAnsiChar(char) !== char) found.add(char);
+  }
+  return [...found];
 }

@@ -51,12 +51,34 @@ export enum AuditAction {
   PublicServiceDisabled = 'public_service.disabled',
   PublicServiceEnabled = 'public_service.enabled',
   PublicServiceSecretRotated = 'public_service.secret_rotated',
+  /** The `act` claim (who acts) disclosed to a public service, or not any more. */
+  PublicServiceActDisclosureChanged = 'public_service.act_disclosure_changed',
+  /** A wrong client secret at the token endpoint (journaled; rate-limited per client and per IP). */
+  PublicServiceAuthenticationFailed = 'public_service.authentication_failed',
   // Citizen portal
   CitizenLoggedIn = 'citizen.logged_in',
   CitizenLoggedOut = 'citizen.logged_out',
   CitizenHistoryViewed = 'citizen.history_viewed',
   // Digital mediation places (operator import)
   PlacesImported = 'places.imported',
+  // Translations of the consent text (operator)
+  ConsentTranslationAdded = 'consent.translation_added',
+  // Onboarding: structure requests (libs/onboarding) and aides imported in bulk
+  StructureRequestDrafted = 'structure_request.drafted',
+  StructureRequestSubmitted = 'structure_request.submitted',
+  StructureRequestChangesRequested = 'structure_request.changes_requested',
+  StructureRequestAmended = 'structure_request.amended',
+  StructureRequestAccepted = 'structure_request.accepted',
+  StructureRequestRefused = 'structure_request.refused',
+  StructureRequestClosed = 'structure_request.closed',
+  StructureRequestLinkSent = 'structure_request.link_sent',
+  AidesImported = 'aides.imported',
+  // Queue board (operator): failed jobs retried, one (`jobId`) or all of a queue (`failedJobs: 'all'`)
+  QueueJobsRetried = 'queue.jobs_retried',
+  // Audit reports (libs/reports)
+  ReportExportRequested = 'report.export_requested',
+  ReportDownloaded = 'report.downloaded',
+  CitizenReportDownloaded = 'citizen.report_downloaded',
 }
 
 export enum AuditActorType {
@@ -65,4 +87,6 @@ export enum AuditActorType {
   Operator = 'operator',
   PublicService = 'public_service',
   System = 'system',
+  /** The applicant of a structure request, known by the request's id (libs/onboarding). */
+  Applicant = 'applicant',
 }

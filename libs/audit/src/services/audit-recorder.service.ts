@@ -15,6 +15,20 @@ export interface AuditEvent {
   occurredAt?: Date;
 }
 
+/** The outbox columns an `auditOutboxInsert` SELECT gives, in this order. */
+export const AUDIT_OUTBOX_COLUMNS =
+  'occurred_at, actor_type, actor_id, structure_id, citizen_id, mandate_id, action, details';
+
+/**
+ * The INSERT of audit events that SQL computes, for set-based jobs that write them in the very
+ * statement that makes the change (a data-modifying CTE, in the caller's transaction like
+ * `record`): no round trip of the rows through the application. `select` gives
+ * AUDIT_OUTBOX_COLUMNS and orders its rows (outbox ids, hence journal order, follow it).
+ */
+export function auditOutboxInsert(select: string): string {
+  return `INSERT INTO audit_outbox (${AUDIT_OUTBOX_COLUMNS}) ${select}`;
+}
+
 /**
  * Writes an audit event into the outbox with the caller's transaction, so the event exists if
  * and only if the change it describes was committed.

@@ -1,5 +1,9 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
+import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import { entryHash, GENESIS_HASH, OCCURRED_AT_ISO, type ChainedEntry } from './entry-hash.js';
@@ -99,28 +103,46 @@ export class AuditSealer {
     });
   }
 
+  /**
+   * The chained entries go in with COPY … FROM STDIN (text format) on the transaction's own
+   * connection: no array parameters to serialise and parse, about half the cost of an INSERT …
+   * SELECT FROM unnest(…) of the same rows.
+   */
   private async insertJournal(manager: EntityManager, entries: (ChainedEntry & { hash: string })[]): Promise<void> {
-    const column = <T>(pick: (entry: ChainedEntry & { hash: string }) => T) => entries.map(pick);
-    await manager.query(
-      `INSERT INTO audit_journal
-         (seq, event_id, occurred_at, actor_type, actor_id, structure_id, citizen_id, mandate_id,
-          action, details, prev_hash, hash)
-       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[],
-                            $6::uuid[], $7::uuid[], $8::uuid[], $9::text[], $10::jsonb[], $11::text[], $12::text[])`,
-      [
-        column((e) => e.seq),
-        column((e) => e.eventId),
-        column((e) => e.occurredAt),
-        column((e) => e.actorType),
-        column((e) => e.actorId),
-        column((e) => e.structureId),
-        column((e) => e.citizenId),
-        column((e) => e.mandateId),
-        column((e) => e.action),
-        column((e) => JSON.stringify(e.details)),
-        column((e) => e.prevHash),
-        column((e) => e.hash),
-      ],
+    const client = (await manager.queryRunner!.connect()) as { query(stream: CopyStreamQuery): CopyStreamQuery };
+    const lines = entries.map(
+      (e) =>
+        `${e.seq}\t${e.eventId}\t${e.occurredAt}\t${copyText(e.actorType)}\t${copyText(e.actorId)}\t` +
+        `${copyText(e.structureId)}\t${copyText(e.citizenId)}\t${copyText(e.mandateId)}\t${copyText(e.action)}\t` +
+        `${copyText(JSON.stringify(e.details))}\t${e.prevHash}\t${e.hash}\n`,
+    );
+    await pipeline(
+      Readable.from(chunks(lines)),
+      client.query(
+        copyFrom(`COPY audit_journal (seq, event_id, occurred_at, actor_type, actor_id, structure_id, citizen_id,
+                                      mandate_id, action, details, prev_hash, hash) FROM STDIN`),
+      ),
     );
   }
+}
+
+/** A value in COPY's text format: `\N` for NULL; backslash, tab, newline and carriage return escaped. */
+export function copyText(value: string | null): string {
+  if (value === null) return '\\N';
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (char) => COPY_ESCAPES[char]) : value;
+}
+
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** Lines joined into chunks of about 64 kB, so the stream is not written row by row. */
+function* chunks(lines: string[]): Generator<string> {
+  let chunk = '';
+  for (const line of lines) {
+    chunk += line;
+    if (chunk.length >= 65_536) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
 }

@@ -4,7 +4,11 @@ import { csrfSync } from 'csrf-sync';
 import type { NextFunction, Request, Response } from 'express';
 
 const { csrfSynchronisedProtection, generateToken } = csrfSync({
-  getTokenFromRequest: (req) => (req.body as { _csrf?: string } | undefined)?._csrf,
+  // A file upload (multipart) is parsed after this middleware, by the route: its form carries the
+  // token in its action's query instead (`?_csrf=`), checked the same way against the session.
+  getTokenFromRequest: (req) =>
+    (req.body as { _csrf?: string } | undefined)?._csrf ??
+    (req.is('multipart/form-data') && typeof req.query._csrf === 'string' ? req.query._csrf : undefined),
 });
 
 /**

@@ -20,7 +20,7 @@ export function pairwiseSubject(pairwiseKey: Buffer, clientId: string, citizenId
 }
 
 /** Every claim of a delegated account; oidc-provider keeps those the scopes and `claims` ask for. */
-export function delegationClaims(account: DelegatedAccount, sub: string) {
+export function delegationClaims(account: DelegatedAccount, sub: string, { discloseAct = true } = {}) {
   const { citizen, aide, structure, delegation } = account;
   return {
     sub,
@@ -32,14 +32,17 @@ export function delegationClaims(account: DelegatedAccount, sub: string) {
     birthplace: citizen.birthplace ?? '',
     birthcountry: citizen.birthcountry ?? undefined,
     email: citizen.email ?? undefined,
-    // RFC 8693 "act": the party actually acting, here the aide, for the structure.
-    act: {
-      sub: aide.id,
-      given_name: aide.givenName ?? undefined,
-      family_name: aide.familyName ?? undefined,
-      siret: structure.siret,
-      structure_name: structure.name,
-    },
+    // RFC 8693 "act": the party actually acting, here the aide, for the structure (unless the
+    // public service's setting keeps it off).
+    act: discloseAct
+      ? {
+          sub: aide.id,
+          given_name: aide.givenName ?? undefined,
+          family_name: aide.familyName ?? undefined,
+          siret: structure.siret,
+          structure_name: structure.name,
+        }
+      : undefined,
     mandate_id: delegation.mandateId,
     procedure_area: delegation.area,
   };

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Citizen, type MandateStatus, mandateUsability, searchable } from '@relais/mandates';
+import { Citizen, type MandateStatus, mandateUsability } from '@relais/mandates';
+import { searchable } from '@relais/text';
 import { type PublicService } from '@relais/public-services';
 import { PROCEDURE_AREA_LABELS, type ProcedureArea } from '@relais/structures';
 import { DataSource } from 'typeorm';

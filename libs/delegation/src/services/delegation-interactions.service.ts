@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import { type PublicService, PublicServiceDirectory } from '@relais/public-services';
 import type { ProcedureArea } from '@relais/structures';
@@ -8,7 +9,8 @@ import type Provider from 'oidc-provider';
 import { OIDC_PROVIDER } from '../delegation.tokens.js';
 import type { Delegation } from '../entities/delegation.entity.js';
 import { requestedArea, requestedClaimNames } from '../provider/claims-parameter.js';
-import { DELEGATION_ACR, DELEGATION_PATH } from '../provider/relais-provider.factory.js';
+import { replaceEarlierSession } from '../provider/provider-session.js';
+import { DELEGATION_ACR, DELEGATION_PATH, delegationSubjectFor } from '../provider/relais-provider.factory.js';
 
 /** How the aide proved who they are for a delegated login (console login: password then TOTP). */
 export const DELEGATION_AMR = ['pwd', 'otp'];
@@ -35,7 +37,12 @@ export class DelegationInteractions {
   constructor(
     @Inject(OIDC_PROVIDER) private readonly provider: Provider,
     private readonly publicServices: PublicServiceDirectory,
-  ) {}
+    @Inject(RELAIS_CONFIG) config: RelaisConfig,
+  ) {
+    this.subjectOf = delegationSubjectFor(config);
+  }
+
+  private readonly subjectOf: (clientId: string, citizenId: string) => string;
 
   /** The interaction `uid` of this browser, and its active public service; DelegationExpired otherwise. */
   async find(uid: string, req: Request, res: Response): Promise<DelegationInteraction> {
@@ -54,21 +61,30 @@ export class DelegationInteractions {
   }
 
   /**
-   * The delegation opened: its grant (the scope and claims asked for), saved under the id the
-   * delegation row already holds, then back to the provider.
+   * The delegation opened: its grant (the scope and claims asked for), saved under the delegation's
+   * id, which the delegation row already holds as its grant id, then back to the provider.
    */
   async finish(req: Request, res: Response, interaction: DelegationInteraction, delegation: Delegation) {
-    const grant = new this.provider.Grant({ accountId: delegation.id, clientId: interaction.service.clientId });
-    if (delegation.grantId) grant.jti = delegation.grantId;
+    // The account is the citizen as this service knows them (pairwise sub); the grant is this
+    // delegation (its id is the delegation's): libs/delegation/README.md, "Sessions".
+    const accountId = this.subjectOf(interaction.service.clientId, delegation.citizenId);
+    const grant = new this.provider.Grant({
+      jti: delegation.id,
+      accountId,
+      clientId: interaction.service.clientId,
+    } as ConstructorParameters<Provider['Grant']>[0]);
     grant.addOIDCScope(interaction.scope);
     const claims = requestedClaimNames(interaction.claims);
     if (claims.length > 0) grant.addOIDCClaims(claims);
     const grantId = await grant.save();
+    // An earlier delegated login in this browser: its provider session ends here, not through
+    // the provider's auto-submitting logout page (libs/delegation/README.md, "Sessions").
+    await replaceEarlierSession(this.provider, req, res);
     await this.provider.interactionFinished(
       req,
       res,
       {
-        login: { accountId: delegation.id, amr: DELEGATION_AMR, acr: DELEGATION_ACR, remember: false },
+        login: { accountId, amr: DELEGATION_AMR, acr: DELEGATION_ACR, remember: false },
         consent: { grantId },
       },
       { mergeWithLastSubmission: false },

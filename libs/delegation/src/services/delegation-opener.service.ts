@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
 import { type ActingRefusal, actingRefusalSql } from '@relais/aides';
@@ -53,9 +53,6 @@ const CHECK_SQL = `
     LEFT JOIN mandates m ON m.id = p.mandate_id
    WHERE ms.aide_id = $1 AND ms.structure_id = $2`;
 
-/** An oidc-provider grant id (43 URL-safe characters, as its own), known before the grant is saved. */
-const newGrantId = () => randomBytes(32).toString('base64url');
-
 /**
  * Opening a delegated login: checked again at confirmation (the acting rule, the service, the
  * mandate) and opened in the same transaction, refusals journaled too.
@@ -82,8 +79,10 @@ export class DelegationOpener {
         await this.journalRefusal(manager, actor, service, { ...choice, reason: refusal });
         return { refusal };
       }
+      // The grant is named after the delegation (DelegationInteractions.finish): one id for both.
+      const id = randomUUID();
       const delegation = manager.create(Delegation, {
-        id: randomUUID(),
+        id,
         publicServiceId: service.id,
         aideId: actor.aideId,
         structureId: actor.structureId,
@@ -91,7 +90,7 @@ export class DelegationOpener {
         mandateId,
         area: choice.area,
         amr,
-        grantId: newGrantId(),
+        grantId: id,
         endedAt: null,
       });
       // insert, not save: with its id already set, save would first look the row up.

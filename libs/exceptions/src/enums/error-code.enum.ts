@@ -33,6 +33,7 @@ export enum ErrorCode {
   AideNotTrained = 'aide_not_trained',
   MandateNotFound = 'mandate_not_found',
   CitizenMandateNotFound = 'citizen_mandate_not_found',
+  AttestationRemoved = 'attestation_removed',
   PortalLoginNotStarted = 'portal_login_not_started',
   AreaOutsidePerimeter = 'area_outside_perimeter',
   ConsentLinkInvalid = 'consent_link_invalid',
@@ -54,4 +55,17 @@ export enum ErrorCode {
   ProviderRedirectRefused = 'provider_redirect_refused',
   ProviderRequestInvalid = 'provider_request_invalid',
   ProviderFailed = 'provider_failed',
+  // Translations of the consent text (operator; the citizen's choice of language)
+  ConsentTranslationUnknown = 'consent_translation_unknown',
+  ConsentTranslationInvalid = 'consent_translation_invalid',
+  ConsentTextVersionUnknown = 'consent_text_version_unknown',
+  // Onboarding: structures asking to join, aides imported in bulk
+  StructureAlreadyRequested = 'structure_already_requested',
+  StructureRequestNotFound = 'structure_request_not_found',
+  StructureRequestLinkUsed = 'structure_request_link_used',
+  StructureRequestLinkInvalid = 'structure_request_link_invalid',
+  StructureRequestTransitionRefused = 'structure_request_transition_refused',
+  AideImportFileUnreadable = 'aide_import_file_unreadable',
+  AideImportExpired = 'aide_import_expired',
+  QueueBoardChangeRefused = 'queue_board_change_refused',
 }

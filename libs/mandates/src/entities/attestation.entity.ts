@@ -28,8 +28,9 @@ export class Attestation {
   @Column({ type: 'text', unique: true })
   sha256: string;
 
-  @Column({ type: 'bytea', select: false })
-  pdf: Buffer;
+  /** Null once the retention job removed it with the citizen's personal data (the seal and sha256 stay). */
+  @Column({ type: 'bytea', select: false, nullable: true })
+  pdf: Buffer | null;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;

@@ -1,7 +1,7 @@
 import type { ProcedureArea } from '@relais/structures';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-import type { RevocationReason } from '../enums/revocation-reason.enum.js';
+import type { RevocationReason, RevokedBy } from '../enums/revocation-reason.enum.js';
 
 /**
  * One procedure area of a consented mandate, revocable alone. `inForce` (denormalized with the
@@ -36,6 +36,10 @@ export class MandateProcedure {
 
   @Column({ name: 'revoked_by_aide_id', type: 'uuid', nullable: true })
   revokedByAideId: string | null;
+
+  /** Who revoked it (reason `revoked` only): the citizen in the portal, or an aide at the counter. */
+  @Column({ name: 'revoked_by', type: 'text', nullable: true })
+  revokedBy: RevokedBy | null;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;

@@ -10,11 +10,13 @@ import {
 } from '@relais/attestations';
 import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
+import { DomainException, ErrorCode } from '@relais/exceptions';
 import { Signer } from '@relais/signing';
 import { PROCEDURE_AREA_LABELS, Structure, type ProcedureArea } from '@relais/structures';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import { aideDisplayName, citizenDisplayName, consentFactsDigest } from '../consent-facts.js';
+import { consentLanguage } from '../consent-languages.js';
 import { Attestation } from '../entities/attestation.entity.js';
 import { Citizen } from '../entities/citizen.entity.js';
 import { MandateProcedure } from '../entities/mandate-procedure.entity.js';
@@ -37,6 +39,12 @@ function factsAsSealed(payload: Record<string, unknown>, mandate: Mandate): bool
 const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** Why a code or a file is not accepted as a Relais attestation. */
+/** The file of an attestation loaded with its pdf column; 410 once retention removed it. */
+export function storedPdf(attestation: Attestation): Buffer {
+  if (!attestation.pdf) throw new DomainException(ErrorCode.AttestationRemoved);
+  return attestation.pdf;
+}
+
 export type AttestationRefusal = 'unknown_code' | 'not_an_attestation' | 'altered_file' | 'invalid_seal';
 
 /** What checking an attestation tells: genuine or not and, if genuine, where its mandate stands now. */
@@ -87,6 +95,15 @@ export class AttestationsService {
       expiresAt: new Date(facts.expiresAt),
       consentedAt: mandate.decidedAt!,
       consentText: facts.text,
+      translation: facts.translation && {
+        lang: facts.translation.lang,
+        languageName: consentLanguage(facts.translation.lang)?.frenchName ?? facts.translation.lang,
+        dir: facts.translation.dir,
+        revision: facts.translation.revision,
+        reviewed: facts.translation.reviewed,
+        notice: facts.translation.notice,
+        paragraphs: facts.translation.paragraphs,
+      },
       verification: { code, url: this.verificationUrl(code), seal: mandate.seal! },
     });
     return this.store(manager, mandate, AttestationKind.Mandate, code, mandate.seal!, pdf);
@@ -98,7 +115,8 @@ export class AttestationsService {
     mandate: Mandate,
     statement: RevocationSealPayload,
   ): Promise<Attestation> {
-    const parties = await this.parties(manager, mandate, statement.aide?.id);
+    // The citizen stopping it in the portal names no aide (the mandate's own aide took no part).
+    const { aide, ...parties } = await this.parties(manager, mandate, statement.aide?.id);
     const seal = await this.signer.sign(statement);
     const mandateAttestation = await manager.findOneByOrFail(Attestation, {
       mandateId: mandate.id,
@@ -107,6 +125,7 @@ export class AttestationsService {
     const code = newVerificationCode();
     const pdf = await renderRevocationAttestation({
       ...parties,
+      ...(statement.aide ? { aide } : {}),
       mandateId: mandate.id,
       revokedAreas: areaItems(statement.revokedAreas),
       remainingAreas: areaItems(statement.remainingAreas),
@@ -117,7 +136,10 @@ export class AttestationsService {
     return this.store(manager, mandate, AttestationKind.Revocation, code, seal, pdf);
   }
 
-  /** The stored PDF of an attestation, or null; with a structure, only for that structure's mandates. */
+  /**
+   * The stored PDF of an attestation, or null when there is none; with a structure, only for that
+   * structure's mandates. A PDF the retention job removed is a 410 (storedPdf).
+   */
   async pdf(attestationId: string, structureId?: string): Promise<{ attestation: Attestation; pdf: Buffer } | null> {
     const query = this.dataSource
       .getRepository(Attestation)
@@ -127,7 +149,7 @@ export class AttestationsService {
       .where('a.id = :attestationId', { attestationId });
     if (structureId) query.andWhere('m.structure_id = :structureId', { structureId });
     const row = await query.getOne();
-    return row ? { attestation: row, pdf: row.pdf } : null;
+    return row ? { attestation: row, pdf: storedPdf(row) } : null;
   }
 
   /** Journals that an aide (or the citizen, without aideId) downloaded an attestation. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Aide, aideMayAct, assertMayAct } from '@relais/aides';
+import { Aide, aideMayAct, assertMayAct, Notification, NotificationKind } from '@relais/aides';
 import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import type { FranceConnectIdentity } from '@relais/france-connect';
@@ -8,7 +8,9 @@ import { PROCEDURE_AREA_LABELS, Structure } from '@relais/structures';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import { consentFacts, consentFactsDigest, type ConsentFacts } from '../consent-facts.js';
+import type { ConsentLanguage } from '../consent-languages.js';
 import { consentTextDigest, consentTextVersionAt, type ConsentText } from '../consent-text.js';
+import { shownTranslationDigest } from '../consent-translation.js';
 import type { Attestation } from '../entities/attestation.entity.js';
 import { Citizen } from '../entities/citizen.entity.js';
 import { MandateProcedure } from '../entities/mandate-procedure.entity.js';
@@ -19,6 +21,7 @@ import type { ConsentEvidence } from '../interfaces/consent-evidence.interface.j
 import { citizenIdentityDigest, type MandateSealPayload } from '../mandate-seal.js';
 import { AreaReplacement } from './area-replacement.service.js';
 import { AttestationsService } from './attestations.service.js';
+import { ConsentTranslations } from './consent-translations.service.js';
 import { ExpiryScheduler } from './expiry-scheduler.service.js';
 
 /** What the consent page shows the citizen (and the aide beside them). */
@@ -32,6 +35,10 @@ export interface ConsentPage {
   textDigest: string;
   /** Areas already covered by another mandate of this structure, which this one will replace. */
   replacedAreas: string[];
+  /** The languages this text version is translated into, which the citizen may choose. */
+  languages: ConsentLanguage[];
+  /** The digest of the translation shown (`facts.translation`), which the form posts back; null in French only. */
+  translationDigest: string | null;
 }
 
 /** The FranceConnect facts kept as evidence of who consented (no token, no personal data). */
@@ -43,6 +50,8 @@ export interface ConsentDecision {
   /** The consent text the citizen read: its version and digest, as the page posted them. */
   textVersion: string;
   textDigest: string;
+  /** The translation shown beside the French text, as the page posted it: its language and digest. */
+  translation?: { lang: string; digest: string } | null;
   identification: IdentificationEvidence;
 }
 
@@ -56,14 +65,19 @@ export class ConsentService {
     private readonly attestations: AttestationsService,
     private readonly expiry: ExpiryScheduler,
     private readonly replacement: AreaReplacement,
+    private readonly translations: ConsentTranslations,
   ) {}
 
-  /** The consent page for an identified citizen, with the current text as of `now`. */
-  async page(mandateId: string, citizenId: string, now = new Date()): Promise<ConsentPage> {
+  /**
+   * The consent page for an identified citizen, with the current text as of `now`, and its
+   * translation into `lang` beside it when asked: 404 `consent_translation_unknown` when that
+   * text version has none in that language.
+   */
+  async page(mandateId: string, citizenId: string, now = new Date(), lang?: string | null): Promise<ConsentPage> {
     const manager = this.dataSource.manager;
     const mandate = await this.pendingFor(manager, mandateId, citizenId);
     const citizen = await manager.findOneByOrFail(Citizen, { id: citizenId });
-    const facts = await this.facts(manager, mandate, citizen, now);
+    const facts = await this.facts(manager, mandate, citizen, now, lang);
     const replaced = await this.replacement.coveredElsewhere(manager, mandate, citizenId, now);
     return {
       mandate,
@@ -72,6 +86,8 @@ export class ConsentService {
       text: facts.text,
       textDigest: consentTextDigest(facts.text),
       replacedAreas: replaced.map((procedure) => PROCEDURE_AREA_LABELS[procedure.area]),
+      languages: await this.translations.languagesFor(manager, facts.text.version),
+      translationDigest: facts.translation ? shownTranslationDigest(facts.translation) : null,
     };
   }
 
@@ -103,8 +119,14 @@ export class ConsentService {
       const mandate = await this.pendingFor(manager, decision.mandateId, decision.citizenId, true);
       assertMayAct(await aideMayAct(manager, mandate.structureId, mandate.aideId));
       const citizen = await manager.findOneByOrFail(Citizen, { id: decision.citizenId });
-      const facts = await this.facts(manager, mandate, citizen, now);
-      if (facts.text.version !== decision.textVersion || consentTextDigest(facts.text) !== decision.textDigest) {
+      const shown = decision.translation ?? null;
+      const facts = await this.facts(manager, mandate, citizen, now, shown?.lang, false);
+      const translationDigest = facts.translation ? shownTranslationDigest(facts.translation) : null;
+      if (
+        facts.text.version !== decision.textVersion ||
+        consentTextDigest(facts.text) !== decision.textDigest ||
+        translationDigest !== (shown?.digest ?? null)
+      ) {
         return 'text_changed';
       }
       await this.replacement.replaceOlder(manager, mandate, citizen.id, now);
@@ -123,6 +145,14 @@ export class ConsentService {
         textVersion: facts.text.version,
         textDigest: decision.textDigest,
         factsDigest: consentFactsDigest(facts),
+        translation: facts.translation
+          ? {
+              lang: facts.translation.lang,
+              revision: facts.translation.revision,
+              templateDigest: facts.translation.templateDigest,
+              digest: translationDigest!,
+            }
+          : null,
         franceConnect: {
           acr: decision.identification.acr,
           authTime: decision.identification.authTime?.toISOString() ?? null,
@@ -131,7 +161,7 @@ export class ConsentService {
       };
       const payload: MandateSealPayload = {
         type: 'relais/mandate',
-        version: 2,
+        version: 3,
         mandateId: mandate.id,
         structure: { id: mandate.structureId, siret: facts.structure.siret, name: facts.structure.name },
         aide: { id: mandate.aideId },
@@ -164,11 +194,49 @@ export class ConsentService {
           expiresAt: payload.expiresAt,
           channel: mandate.channel,
           textVersion: facts.text.version,
+          translation: facts.translation
+            ? { lang: facts.translation.lang, revision: facts.translation.revision }
+            : null,
         },
       });
       const attestation = await this.attestations.issueForMandate(manager, mandate);
+      await this.queueCreatedEmail(manager, mandate, citizen, facts, attestation);
       return { mandate, attestation };
     });
+  }
+
+  /**
+   * The citizen's copy (when FranceConnect gave an address), in the consent transaction: who, for
+   * what, until when, and the attestation code. The address is read at delivery, not copied.
+   */
+  private async queueCreatedEmail(
+    manager: EntityManager,
+    mandate: Mandate,
+    citizen: Citizen,
+    facts: ConsentFacts,
+    attestation: Attestation,
+  ): Promise<void> {
+    if (!citizen.email) return;
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Notification)
+      .values({
+        citizenId: citizen.id,
+        kind: NotificationKind.CitizenMandateCreated,
+        dedupKey: `${NotificationKind.CitizenMandateCreated}:${mandate.id}`,
+        payload: {
+          mandateId: mandate.id,
+          structureName: facts.structure.name,
+          structureAddress: facts.structure.address,
+          areas: facts.areas.map((area) => area.label),
+          startsAt: facts.startsAt,
+          expiresAt: facts.expiresAt,
+          attestationCode: attestation.code,
+        },
+      })
+      .orIgnore()
+      .execute();
   }
 
   /** The citizen says no: the request is closed, kept for the record, never usable. */
@@ -206,12 +274,26 @@ export class ConsentService {
     return mandate;
   }
 
-  /** The facts of consenting now, on the consent text version current now. */
-  private async facts(manager: EntityManager, mandate: Mandate, citizen: Citizen, now: Date): Promise<ConsentFacts> {
-    const [structure, aide] = await Promise.all([
+  /**
+   * The facts of consenting now, on the consent text version current now, with its latest
+   * translation into `lang`. No such translation: 404 for the page; at the decision, facts without
+   * a translation, which then do not match what was posted (the page is shown again).
+   */
+  private async facts(
+    manager: EntityManager,
+    mandate: Mandate,
+    citizen: Citizen,
+    now: Date,
+    lang?: string | null,
+    refuseUnknownLanguage = true,
+  ): Promise<ConsentFacts> {
+    const version = consentTextVersionAt(now);
+    const [structure, aide, translation] = await Promise.all([
       manager.findOneByOrFail(Structure, { id: mandate.structureId }),
       manager.findOneByOrFail(Aide, { id: mandate.aideId }),
+      lang ? this.translations.latest(manager, version, lang) : null,
     ]);
-    return consentFacts({ mandate, structure, aide, citizen }, now, consentTextVersionAt(now));
+    if (lang && !translation && refuseUnknownLanguage) throw new DomainException(ErrorCode.ConsentTranslationUnknown);
+    return consentFacts({ mandate, structure, aide, citizen }, now, version, translation);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NotificationKind } from '@relais/aides';
-import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
+import { AuditAction, AuditActorType, auditOutboxInsert } from '@relais/audit';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -10,12 +10,14 @@ export interface ExpiryRun {
   expired: number;
 }
 
-interface ExpiredRow {
+/** Where the next batch starts: after this (expires_at as PostgreSQL text, id). */
+interface Cursor {
+  at: string;
   id: string;
-  structure_id: string;
-  citizen_id: string | null;
-  expires_at: Date;
 }
+
+/** A timestamptz as `Date.toISOString()` writes it (UTC, milliseconds), in SQL. */
+const ISO_MS = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * Ends mandates past their end still marked active: status `expired`, one audit event each, the
@@ -28,16 +30,20 @@ interface ExpiredRow {
 export class MandateExpiry {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly audit: AuditRecorder,
     @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
   ) {}
 
   async expireDue(now = new Date()): Promise<ExpiryRun> {
     let expired = 0;
+    // Each batch goes on from the last (expires_at, id) of the previous one: the index entries of
+    // the rows just expired stay until vacuum, and scanning them again each batch made a run of N
+    // mandates O(N²). Rows skipped (locked by another worker that then rolled back) are the next run's.
+    let after: Cursor = { at: '-infinity', id: '00000000-0000-0000-0000-000000000000' };
     for (;;) {
-      const ended = await this.dataSource.transaction((manager) => this.expireBatch(manager, now));
-      expired += ended;
-      if (ended < this.config.EXPIRY_BATCH_SIZE) return { expired };
+      const batch = await this.dataSource.transaction((manager) => this.expireBatch(manager, now, after));
+      expired += batch.ended;
+      if (!batch.last) return { expired };
+      after = batch.last;
     }
   }
 
@@ -50,14 +56,21 @@ export class MandateExpiry {
     return row?.end ?? null;
   }
 
-  private async expireBatch(manager: EntityManager, now: Date): Promise<number> {
-    const ids: Array<{ id: string }> = await manager.query(
-      `SELECT id FROM mandates WHERE status = $1 AND expires_at <= $2
-        ORDER BY expires_at LIMIT $3 FOR UPDATE SKIP LOCKED`,
-      [MandateStatus.Active, now, this.config.EXPIRY_BATCH_SIZE],
+  private async expireBatch(
+    manager: EntityManager,
+    now: Date,
+    after: Cursor,
+  ): Promise<{ ended: number; last: Cursor | null }> {
+    // expires_at as text keeps its microseconds (a Date would round the cursor down to the ms).
+    const ids: Array<{ id: string; at: string }> = await manager.query(
+      `SELECT id, expires_at::text AS at FROM mandates
+        WHERE status = $1 AND expires_at <= $2 AND (expires_at, id) > ($3::timestamptz, $4::uuid)
+        ORDER BY expires_at, id LIMIT $5 FOR UPDATE SKIP LOCKED`,
+      [MandateStatus.Active, now, after.at, after.id, this.config.EXPIRY_BATCH_SIZE],
     );
-    if (ids.length === 0) return 0;
-    const rows: ExpiredRow[] = await manager.query(
+    if (ids.length === 0) return { ended: 0, last: null };
+    // The update, the emails and the audit events in one statement: nothing goes back and forth.
+    const [{ ended }]: Array<{ ended: number }> = await manager.query(
       `WITH expired AS (
          UPDATE mandates SET status = $2 WHERE id = ANY($1::uuid[])
          RETURNING id, structure_id, aide_id, citizen_id, expires_at
@@ -69,26 +82,24 @@ export class MandateExpiry {
          SELECT e.citizen_id, $4::text, jsonb_build_object('mandateId', e.id, 'endedAt', e.expires_at)
            FROM expired e JOIN citizens c ON c.id = e.citizen_id
           WHERE c.email IS NOT NULL
+       ), journaled AS (
+         ${auditOutboxInsert(
+           `SELECT now(), $5::text, NULL, structure_id, citizen_id, id, $6::text,
+                   jsonb_build_object('expiresAt', ${ISO_MS('expires_at')})
+              FROM expired ORDER BY expires_at, id`,
+         )}
        )
-       SELECT id, structure_id, citizen_id, expires_at FROM expired ORDER BY expires_at, id`,
+       SELECT count(*)::int AS ended FROM expired`,
       [
         ids.map(({ id }) => id),
         MandateStatus.Expired,
         NotificationKind.MandateExpired,
         NotificationKind.CitizenMandateExpired,
+        AuditActorType.System,
+        AuditAction.MandateExpired,
       ],
     );
-    await this.audit.recordMany(
-      manager,
-      rows.map((row) => ({
-        action: AuditAction.MandateExpired,
-        actor: { type: AuditActorType.System },
-        structureId: row.structure_id,
-        citizenId: row.citizen_id,
-        mandateId: row.id,
-        details: { expiresAt: new Date(row.expires_at).toISOString() },
-      })),
-    );
-    return rows.length;
+    const last = ids.length < this.config.EXPIRY_BATCH_SIZE ? null : ids[ids.length - 1];
+    return { ended, last };
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Aide } from '@relais/aides';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import { Structure } from '@relais/structures';
+import { searchable } from '@relais/text';
 import { DataSource, In } from 'typeorm';
 
 import { Attestation } from '../entities/attestation.entity.js';
@@ -10,7 +11,6 @@ import { MandateProcedure } from '../entities/mandate-procedure.entity.js';
 import { Mandate } from '../entities/mandate.entity.js';
 import { MandateStatus } from '../enums/mandate-status.enum.js';
 import { areaStates, MANDATE_STATE_SQL, mandateState, type AreaState, type MandateState } from '../mandate-state.js';
-import { searchable } from './mandate-requests.service.js';
 
 export const MANDATES_PAGE_SIZE = 50;
 /** The console's home lists the mandates ending within this many days. */

@@ -6,6 +6,7 @@ import { DomainException, ErrorCode } from '@relais/exceptions';
 import type { FranceConnectIdentity } from '@relais/france-connect';
 import { Structure, toProcedureAreas } from '@relais/structures';
 import { hashLinkToken, newLinkToken } from '@relais/tokens';
+import { searchable } from '@relais/text';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import { Citizen } from '../entities/citizen.entity.js';
@@ -31,16 +32,6 @@ export interface RequestedMandate {
   mandate: Mandate;
   /** Remote channel: the single-use link to give the citizen (shown once, never stored). */
   link: string | null;
-}
-
-/** Lower case, no accents, single spaces: how names are searched. */
-export function searchable(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
 }
 
 /**

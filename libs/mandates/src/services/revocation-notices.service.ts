@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import type { RevocationPropagation } from './expiry-scheduler.service.js';
 
 /**
- * After a revocation: emails to the structure's active supervisors and to the citizen (when
+ * After a revocation: emails saying who stopped it (`by`: mandate_procedures.revoked_by) and the
+ * structure's name to the structure's active supervisors and to the citizen (when
  * FranceConnect gave an address). Idempotent: a retried job finds the rows already queued.
  */
 @Injectable()
@@ -14,8 +15,16 @@ export class RevocationNotices {
 
   async queue(revocation: RevocationPropagation): Promise<number> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
-      `WITH m AS (SELECT id, structure_id, citizen_id FROM mandates WHERE id = $1),
-            payload AS (SELECT jsonb_build_object('mandateId', $1::text, 'endedAt', $2::text, 'whole', $3::boolean) AS p),
+      `WITH m AS (SELECT md.id, md.structure_id, md.citizen_id, s.name AS structure_name
+                    FROM mandates md JOIN structures s ON s.id = md.structure_id WHERE md.id = $1),
+            -- Who did it, as the revocation wrote it on the areas it stopped at that instant.
+            by AS (SELECT min(revoked_by) AS revoked_by FROM mandate_procedures
+                    WHERE mandate_id = $1 AND revoked_by IS NOT NULL
+                      AND date_trunc('milliseconds', revoked_at) = $2::timestamptz),
+            payload AS (SELECT jsonb_strip_nulls(jsonb_build_object(
+                                 'mandateId', $1::text, 'endedAt', $2::text, 'whole', $3::boolean,
+                                 'by', by.revoked_by, 'structureName', m.structure_name)) AS p
+                          FROM m, by),
             recipients AS (
               SELECT ms.aide_id, NULL::uuid AS citizen_id, $4::text AS kind
                 FROM m JOIN memberships ms ON ms.structure_id = m.structure_id AND ms.active AND ms.role = $6

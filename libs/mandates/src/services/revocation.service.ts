@@ -8,7 +8,7 @@ import type { Attestation } from '../entities/attestation.entity.js';
 import { MandateProcedure } from '../entities/mandate-procedure.entity.js';
 import { Mandate } from '../entities/mandate.entity.js';
 import { MandateStatus } from '../enums/mandate-status.enum.js';
-import { RevocationReason } from '../enums/revocation-reason.enum.js';
+import { RevocationReason, RevokedBy } from '../enums/revocation-reason.enum.js';
 import { sealDigest, type RevocationSealPayload } from '../mandate-seal.js';
 import { areaStates } from '../mandate-state.js';
 import { AttestationsService } from './attestations.service.js';
@@ -73,6 +73,7 @@ export class RevocationService {
           revokedAt: now,
           revocationReason: RevocationReason.Revoked,
           revokedByAideId: byAide ? request.aideId : null,
+          revokedBy: byAide ? RevokedBy.Aide : RevokedBy.Citizen,
         },
       );
       const whole = remaining.length === 0;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { searchable } from '@relais/mandates';
+import { searchable } from '@relais/text';
 import { DataSource } from 'typeorm';
 
 import { MediationPlace } from '../entities/mediation-place.entity.js';

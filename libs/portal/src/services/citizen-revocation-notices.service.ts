@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MandateStatus, RevocationReason } from '@relais/mandates';
+import { MandateStatus, RevokedBy } from '@relais/mandates';
 import { PROCEDURE_AREA_LABELS, type ProcedureArea } from '@relais/structures';
 import { DataSource } from 'typeorm';
 
@@ -38,16 +38,12 @@ export class CitizenRevocationNotices {
          FROM mandate_procedures p
          JOIN mandates m ON m.id = p.mandate_id
          JOIN citizens c ON c.id = p.citizen_id
-        WHERE p.structure_id = $1 AND p.revocation_reason = $3 AND p.revoked_by_aide_id IS NULL
+        WHERE p.structure_id = $1 AND p.revoked_by = $3
           AND p.revoked_at > $2
         GROUP BY p.mandate_id, c.given_name, c.family_name, m.status
         ORDER BY max(p.revoked_at) DESC
         LIMIT 50`,
-      [
-        structureId,
-        new Date(now.getTime() - CITIZEN_REVOCATION_NOTICE_DAYS * 24 * 3600 * 1000),
-        RevocationReason.Revoked,
-      ],
+      [structureId, new Date(now.getTime() - CITIZEN_REVOCATION_NOTICE_DAYS * 24 * 3600 * 1000), RevokedBy.Citizen],
     );
     return rows.map((row) => ({
       mandateId: row.mandate_id,

@@ -9,6 +9,7 @@ import {
   mandateState,
   MANDATE_STATE_LABELS,
   type AreaState,
+  storedPdf,
   type MandateState,
 } from '@relais/mandates';
 import { Structure } from '@relais/structures';
@@ -71,7 +72,7 @@ export class MyMandates {
       })
       .getOne();
     if (!attestation) throw new DomainException(ErrorCode.CitizenMandateNotFound);
-    return attestation;
+    return { attestation, pdf: storedPdf(attestation) };
   }
 
   private async describe(mandates: Mandate[], now: Date): Promise<MyMandate[]> {

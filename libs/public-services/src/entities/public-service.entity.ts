@@ -34,6 +34,10 @@ export class PublicService {
   @Column({ name: 'active', type: 'boolean', default: true })
   active: boolean;
 
+  /** Whether its ID tokens and userinfo carry `act` (the aide and the structure); on by default. */
+  @Column({ name: 'disclose_act', type: 'boolean', default: true })
+  discloseAct: boolean;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { AuditAction, type AuditEvent, AuditRecorder } from '@relais/audit';
+import { AuditAction, AuditActorType, type AuditEvent, AuditRecorder } from '@relais/audit';
 import { type FieldProblem, ValidationFailedException } from '@relais/exceptions';
 import { type ProcedureArea, toProcedureAreas } from '@relais/structures';
 import type { EntityManager, Repository } from 'typeorm';
@@ -21,6 +21,8 @@ export interface NewPublicService {
   redirectUris: readonly string[];
   postLogoutRedirectUris?: readonly string[];
   areas: readonly string[];
+  /** Whether its tokens carry `act` (who acts); true when not said. */
+  discloseAct?: boolean;
 }
 
 /** The registered service and its client secret: the only time the secret exists in clear. */
@@ -46,7 +48,12 @@ export class PublicServicesService {
     const { clientSecret, secretHash } = newClientSecret();
     const publicService = await this.publicServices.manager.transaction(async (manager) => {
       const created = await manager.save(
-        manager.create(PublicService, { ...fields, clientId: newClientId(), secretHash }),
+        manager.create(PublicService, {
+          ...fields,
+          discloseAct: input.discloseAct ?? true,
+          clientId: newClientId(),
+          secretHash,
+        }),
       );
       await this.audit.record(manager, {
         action: AuditAction.PublicServiceRegistered,
@@ -56,6 +63,7 @@ export class PublicServicesService {
           areas: created.areas,
           redirectUris: created.redirectUris,
           postLogoutRedirectUris: created.postLogoutRedirectUris,
+          discloseAct: created.discloseAct,
         },
       });
       return created;
@@ -100,6 +108,23 @@ export class PublicServicesService {
     return this.setActive(clientId, true, actor);
   }
 
+  /**
+   * Whether the service's ID tokens and userinfo carry `act` (the aide and the structure) from its
+   * next token on; the journal records who acted either way. An unchanged setting is not journaled.
+   */
+  setActDisclosure(clientId: string, discloseAct: boolean, actor: PublicServiceActor): Promise<PublicService> {
+    return this.change(clientId, async (manager, service) => {
+      if (service.discloseAct === discloseAct) return service;
+      await manager.update(PublicService, { id: service.id }, { discloseAct });
+      await this.audit.record(manager, {
+        action: AuditAction.PublicServiceActDisclosureChanged,
+        actor,
+        details: { clientId, discloseAct },
+      });
+      return manager.findOneByOrFail(PublicService, { id: service.id });
+    });
+  }
+
   /** A new secret replaces the old one at once; returns it, the only time it exists in clear. */
   async rotateSecret(clientId: string, actor: PublicServiceActor): Promise<string> {
     const { clientSecret, secretHash } = newClientSecret();
@@ -113,6 +138,24 @@ export class PublicServicesService {
       });
     });
     return clientSecret;
+  }
+
+  /**
+   * Journals a failed client authentication (wrong secret) of a registered service at the
+   * provider's `endpoint` (`token`, `token/revocation`); an unknown client_id is not journaled
+   * (anyone can make one up), only rate-limited.
+   */
+  async journalAuthenticationFailure(clientId: string, endpoint: string): Promise<void> {
+    if (!CLIENT_ID_PATTERN.test(clientId ?? '')) return;
+    await this.publicServices.manager.transaction(async (manager) => {
+      const known = await manager.exists(PublicService, { where: { clientId } });
+      if (!known) return;
+      await this.audit.record(manager, {
+        action: AuditAction.PublicServiceAuthenticationFailed,
+        actor: { type: AuditActorType.PublicService, id: clientId },
+        details: { clientId, endpoint },
+      });
+    });
   }
 
   /** Whether the client presented this service's secret (compared as hashes, in constant time). */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditAction, type AuditEvent, AuditRecorder } from '@relais/audit';
 import { type FieldProblem, ValidationFailedException } from '@relais/exceptions';
-import { QueryFailedError, type Repository } from 'typeorm';
+import { type EntityManager, QueryFailedError, type Repository } from 'typeorm';
 
 import { Structure } from '../entities/structure.entity.js';
 import { type ProcedureArea, toProcedureAreas } from '../enums/procedure-area.enum.js';
@@ -36,18 +36,24 @@ export class StructuresService {
   ) {}
 
   async create(input: NewStructure, actor: StructureActor): Promise<Structure> {
+    return this.structures.manager.transaction((manager) => this.createIn(manager, input, actor));
+  }
+
+  /**
+   * `create` inside the caller's transaction (accepting a structure request creates the structure
+   * and invites its supervisor at once). A duplicate SIRET aborts that transaction.
+   */
+  async createIn(manager: EntityManager, input: NewStructure, actor: StructureActor): Promise<Structure> {
     const fields = validNewStructure(input);
     try {
-      return await this.structures.manager.transaction(async (manager) => {
-        const structure = await manager.save(manager.create(Structure, fields));
-        await this.audit.record(manager, {
-          action: AuditAction.StructureCreated,
-          actor,
-          structureId: structure.id,
-          details: { siret: structure.siret, type: structure.type, areas: structure.areas },
-        });
-        return structure;
+      const structure = await manager.save(manager.create(Structure, fields));
+      await this.audit.record(manager, {
+        action: AuditAction.StructureCreated,
+        actor,
+        structureId: structure.id,
+        details: { siret: structure.siret, type: structure.type, areas: structure.areas },
       });
+      return structure;
     } catch (error) {
       // The unique index is the one duplicate check, so two creates racing for a SIRET are settled too.
       if (isUniqueViolation(error, SIRET_UNIQUE_CONSTRAINT)) throw new StructureAlreadyExistsException(fields.siret);

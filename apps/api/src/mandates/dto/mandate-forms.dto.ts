@@ -82,4 +82,16 @@ export class ConsentForm extends FormDto {
   @IsString({ message: TEXT_EXPIRED })
   @MaxLength(100, { message: TEXT_EXPIRED })
   digest: string;
+
+  /** The language of the translation shown beside the French text ('' or absent: French only). */
+  @IsOptional()
+  @IsString({ message: TEXT_EXPIRED })
+  @MaxLength(20, { message: TEXT_EXPIRED })
+  langue?: string;
+
+  /** The digest of that translation as shown. */
+  @IsOptional()
+  @IsString({ message: TEXT_EXPIRED })
+  @MaxLength(100, { message: TEXT_EXPIRED })
+  traduction?: string;
 }

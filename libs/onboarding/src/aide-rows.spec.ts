@@ -1,0 +1,76 @@
+import { MembershipRole } from '@relais/aides';
+import { DomainException, ErrorCode } from '@relais/exceptions';
+import writeXlsxFile from 'write-excel-file/node';
+
+import { countRows, previewRows, readCells, rowsFromCells } from './aide-rows.js';
+
+const HEADER = ['Prénom', 'Nom', 'Adresse électronique', 'Rôle', 'Formé'];
+
+describe('reading an aide file', () => {
+  it('reads a CSV with semicolons, a BOM and columns in any order', async () => {
+    const csv = '\uFEFFNom;Prénom;Formé;Rôle;Courriel\nMartin;Léa;oui;aidante;Lea.Martin@Exemple.fr\n;;;;\n';
+    const rows = rowsFromCells(await readCells(Buffer.from(csv)));
+    expect(rows).toEqual([
+      {
+        line: 2,
+        givenName: 'Léa',
+        familyName: 'Martin',
+        email: 'lea.martin@exemple.fr',
+        role: MembershipRole.Aide,
+        roleText: 'aidante',
+        trained: true,
+      },
+    ]);
+  });
+
+  it('reads the first sheet of an XLSX file', async () => {
+    const file = await writeXlsxFile([
+      HEADER.map((value) => ({ value })),
+      ['Paul', 'Durand', 'paul@exemple.fr', 'responsable', 'non'].map((value) => ({ value })),
+    ]).toBuffer();
+    const rows = rowsFromCells(await readCells(file));
+    expect(rows).toMatchObject([
+      { line: 2, email: 'paul@exemple.fr', role: MembershipRole.Supervisor, trained: false },
+    ]);
+  });
+
+  it('says which columns are missing, in French', async () => {
+    const read = async () => rowsFromCells(await readCells(Buffer.from('prénom,nom\nLéa,Martin\n')));
+    await expect(read()).rejects.toThrow(DomainException);
+    await read().catch((error: DomainException) => {
+      expect(error.code).toBe(ErrorCode.AideImportFileUnreadable);
+      expect(error.userMessage).toContain('Il manque les colonnes « adresse électronique », « rôle », « formé ».');
+    });
+  });
+
+  it('refuses a file that is neither CSV nor XLSX', async () => {
+    await expect(readCells(Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0x01]))).rejects.toMatchObject({
+      code: ErrorCode.AideImportFileUnreadable,
+    });
+  });
+});
+
+describe('the preview of an import', () => {
+  const rows = (lines: string[][]) => rowsFromCells([HEADER, ...lines]);
+
+  it('names each bad row and why, marks duplicates within the file and existing members', () => {
+    const preview = previewRows(
+      rows([
+        ['Léa', 'Martin', 'lea@exemple.fr', 'aidant', 'oui'],
+        ['', 'Sans', 'pas-une-adresse', 'chef', 'peut-être'],
+        ['Léa', 'Martin', 'LEA@exemple.fr', 'aidant', 'oui'],
+        ['Marc', 'Petit', 'marc@exemple.fr', 'aidant', 'non'],
+      ]),
+      new Set(['marc@exemple.fr']),
+    );
+    expect(preview.map((row) => row.status)).toEqual(['new', 'invalid', 'invalid', 'member']);
+    expect(preview[1].problems).toEqual([
+      'Le prénom manque.',
+      'L’adresse électronique « pas-une-adresse » n’est pas valide.',
+      'Rôle inconnu : « chef ». Écrivez « aidant » ou « responsable ».',
+      'Formé : écrivez « oui » ou « non ».',
+    ]);
+    expect(preview[2].problems).toEqual(['Adresse en double : elle est déjà à la ligne 2.']);
+    expect(countRows(preview)).toEqual({ total: 4, new: 1, members: 1, invalid: 2 });
+  });
+});
