@@ -2,7 +2,7 @@ import { Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@relais/audit';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
-import { PublicServicesModule, PublicServicesService } from '@relais/public-services';
+import { PublicServiceDirectory, PublicServicesModule, PublicServicesService } from '@relais/public-services';
 import { SigningModule } from '@relais/signing';
 import { Redis } from 'ioredis';
 
@@ -38,19 +38,38 @@ import { ProviderKeys } from './services/provider-keys.service.js';
       provide: OIDC_REDIS,
       inject: [RELAIS_CONFIG],
       useFactory: (config: RelaisConfig) =>
-        new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 3 }),
+        // Auto-pipelining: the commands concurrent requests send in the same tick leave in one write.
+        new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 3, enableAutoPipelining: true }),
     },
     {
       provide: OIDC_PROVIDER,
-      inject: [RELAIS_CONFIG, OIDC_REDIS, ProviderKeys, DelegatedAccounts, PublicServicesService, ProviderPages],
+      inject: [
+        RELAIS_CONFIG,
+        OIDC_REDIS,
+        ProviderKeys,
+        DelegatedAccounts,
+        PublicServiceDirectory,
+        PublicServicesService,
+        ProviderPages,
+      ],
       useFactory: async (
         config: RelaisConfig,
         redis: Redis,
         keys: ProviderKeys,
         accounts: DelegatedAccounts,
-        publicServices: PublicServicesService,
+        publicServices: PublicServiceDirectory,
+        registry: PublicServicesService,
         pages: ProviderPages,
-      ) => createRelaisProvider({ config, redis, jwks: await keys.privateJwks(), accounts, publicServices, pages }),
+      ) =>
+        createRelaisProvider({
+          config,
+          redis,
+          jwks: await keys.privateJwks(),
+          accounts,
+          publicServices,
+          registry,
+          pages,
+        }),
     },
   ],
   exports: [

@@ -5,3 +5,4 @@ export * from './exceptions/public-service-not-found.exception.js';
 export * from './public-services.module.js';
 export * from './redirect-uri.js';
 export * from './services/public-services.service.js';
+export * from './services/public-service-directory.service.js';

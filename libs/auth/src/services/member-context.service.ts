@@ -50,6 +50,24 @@ const toContext = (row: Row): MemberContext => ({
   structureSiret: row.structure_siret,
 });
 
+/**
+ * One usable membership (the session check of every console page and delegated-login step): the
+ * same columns and conditions as MemberContexts' query builder, as a named (prepared) statement.
+ */
+const MEMBER_SQL = `
+  SELECT a.id AS aide_id, a.email, a.given_name, a.family_name, m.id AS membership_id, m.role,
+         ${actingRefusalSql({ membership: 'm' })} AS acting_refusal,
+         s.id AS structure_id, s.name AS structure_name, s.siret AS structure_siret
+    FROM aides a
+    JOIN memberships m ON m.aide_id = a.id AND m.active
+    JOIN structures s ON s.id = m.structure_id AND s.active
+   WHERE a.id = $1 AND a.active AND s.id = $2`;
+
+/** node-postgres' pool under TypeORM: named (prepared) statements, which TypeORM's query() cannot send. */
+interface PreparingPool {
+  query<R>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
+}
+
 /** Loads an aide's usable memberships: aide active, membership active, structure active. */
 @Injectable()
 export class MemberContexts {
@@ -89,7 +107,12 @@ export class MemberContexts {
   }
 
   async find(aideId: string, structureId: string): Promise<MemberContext | null> {
-    const row = await this.query(aideId).andWhere('s.id = :structureId', { structureId }).getRawOne<Row>();
-    return row ? toContext(row) : null;
+    const pool = (this.dataSource.driver as unknown as { master: PreparingPool }).master;
+    const { rows } = await pool.query<Row>({
+      name: 'relais_member_context',
+      text: MEMBER_SQL,
+      values: [aideId, structureId],
+    });
+    return rows[0] ? toContext(rows[0]) : null;
   }
 }

@@ -13,15 +13,40 @@ const GRANTABLE = new Set([
 const CONSUMABLE = new Set(['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
 
 /**
+ * An entry found through its uid (sessions, at the token and userinfo endpoints) in one round
+ * trip instead of two: KEYS[1] holds the entry's id, ARGV[1] is the entries' key prefix.
+ */
+const FIND_BY_REFERENCE = `
+local id = redis.call('GET', KEYS[1])
+if not id then return false end
+return redis.call('GET', ARGV[1] .. id)`;
+
+type ScriptedRedis = Redis & { relaisFindByReference(key: string, prefix: string): Promise<string | null> };
+
+/** Defines the script on the connection once (ioredis then sends EVALSHA, EVAL after a script flush). */
+function scripted(redis: Redis): ScriptedRedis {
+  const withScript = redis as ScriptedRedis;
+  if (typeof withScript.relaisFindByReference !== 'function') {
+    redis.defineCommand('relaisFindByReference', { numberOfKeys: 1, lua: FIND_BY_REFERENCE });
+  }
+  return withScript;
+}
+
+/**
  * oidc-provider storage in Redis, never in process memory: a flow started on one api process
  * finishes on any other. Entries expire with their own TTL; a grant keeps the list of its tokens.
+ * Each operation is one round trip (a MULTI, or a script), whatever it writes.
  */
 export class RedisAdapter implements Adapter {
+  private readonly redis: ScriptedRedis;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly name: string,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.redis = scripted(redis);
+  }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
     const key = this.key(id);
@@ -32,8 +57,8 @@ export class RedisAdapter implements Adapter {
     if (GRANTABLE.has(this.name) && payload.grantId) {
       const grantKey = this.grantKey(payload.grantId);
       multi.rpush(grantKey, key);
-      const ttl = await this.redis.ttl(grantKey);
-      if (expiresIn > ttl) multi.expire(grantKey, expiresIn);
+      // The list lives as long as its longest-lived token: set if none yet, else only ever extended.
+      if (expiresIn) multi.expire(grantKey, expiresIn, 'NX').expire(grantKey, expiresIn, 'GT');
     }
     if (payload.uid) {
       multi.set(this.uidKey(payload.uid), id);
@@ -58,8 +83,13 @@ export class RedisAdapter implements Adapter {
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    const id = await this.redis.get(this.uidKey(uid));
-    return id ? this.find(id) : undefined;
+    // Models found by uid (Session) are stored as plain strings, never as consumable hashes.
+    if (CONSUMABLE.has(this.name)) {
+      const id = await this.redis.get(this.uidKey(uid));
+      return id ? this.find(id) : undefined;
+    }
+    const data = await this.redis.relaisFindByReference(this.uidKey(uid), `${this.prefix}${this.name}:`);
+    return data ? (JSON.parse(data) as AdapterPayload) : undefined;
   }
 
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {

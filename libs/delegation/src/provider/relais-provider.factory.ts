@@ -2,7 +2,12 @@ import { hkdfSync } from 'node:crypto';
 
 import type { RelaisConfig } from '@relais/config';
 import { errorText } from '@relais/exceptions';
-import { clientSecretMatches, type PublicService, type PublicServicesService } from '@relais/public-services';
+import {
+  clientSecretMatches,
+  type PublicService,
+  type PublicServiceDirectory,
+  type PublicServicesService,
+} from '@relais/public-services';
 import type { Redis } from 'ioredis';
 import Provider, {
   type AdapterPayload,
@@ -69,7 +74,10 @@ export interface ProviderDependencies {
   redis: Redis;
   jwks: { keys: object[] };
   accounts: DelegatedAccounts;
-  publicServices: PublicServicesService;
+  /** Clients are read through it: cached across requests, forgotten by every process at each change. */
+  publicServices: PublicServiceDirectory;
+  /** Journals the failed client authentications. */
+  registry: PublicServicesService;
   pages: ProviderPages;
 }
 
@@ -112,7 +120,7 @@ const DISCLOSE_ACT = 'relais_disclose_act';
  * PostgreSQL (encrypted): any api process can take any step of a flow.
  */
 export function createRelaisProvider(deps: ProviderDependencies): Provider {
-  const { config, redis, accounts, publicServices, pages } = deps;
+  const { config, redis, accounts, publicServices, registry, pages } = deps;
   const prefix = `${config.REDIS_PREFIX}:oidc:`;
   const subjectOf = delegationSubjectFor(config);
 
@@ -131,7 +139,7 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
       name === 'Client'
         ? {
             find: async (clientId: string) => {
-              const service = await publicServices.findByClientId(clientId);
+              const service = await publicServices.find(clientId);
               return service?.active ? clientMetadata(service) : undefined;
             },
             upsert: async () => undefined,
@@ -246,7 +254,7 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
     clientAuthLimit({
       redis,
       prefix,
-      onFailure: (clientId, endpoint) => publicServices.journalAuthenticationFailure(clientId, endpoint),
+      onFailure: (clientId, endpoint) => registry.journalAuthenticationFailure(clientId, endpoint),
     }),
   );
   // Client secrets are stored hashed: the "client_secret" oidc-provider holds is the hash.

@@ -53,6 +53,29 @@ interface AccountRow {
   email: string | null;
 }
 
+const ACCOUNT_SQL = `
+  SELECT d.mandate_id, d.area, ps.client_id, ps.active AS service_active,
+         a.id AS aide_id, a.given_name AS aide_given_name, a.family_name AS aide_family_name,
+         ${actingRefusalSql()} IS NULL AS aide_may_act,
+         s.siret, s.name AS structure_name, s.active AS structure_active,
+         m.status, m.starts_at, m.expires_at, p.revoked_at, p.id AS procedure_id,
+         c.id AS citizen_id, c.given_name, c.family_name, c.preferred_username, c.gender, c.birthdate,
+         c.birthplace, c.birthcountry, c.email
+    FROM delegations d
+    JOIN public_services ps ON ps.id = d.public_service_id
+    JOIN aides a ON a.id = d.aide_id
+    JOIN memberships ms ON ms.aide_id = d.aide_id AND ms.structure_id = d.structure_id
+    JOIN structures s ON s.id = d.structure_id
+    JOIN mandates m ON m.id = d.mandate_id
+    JOIN citizens c ON c.id = d.citizen_id
+    LEFT JOIN mandate_procedures p ON p.mandate_id = d.mandate_id AND p.area = d.area
+   WHERE d.id = $1 AND d.ended_at IS NULL`;
+
+/** node-postgres' pool under TypeORM: named (prepared) statements, which TypeORM's query() cannot send. */
+interface PreparingPool {
+  query<R>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
+}
+
 /**
  * The accounts the OpenID provider serves (findAccount): a delegation, re-checked at each token
  * use with the acting rule (libs/aides) and mandateUsability (libs/mandates).
@@ -61,28 +84,20 @@ interface AccountRow {
 export class DelegatedAccounts {
   constructor(private readonly dataSource: DataSource) {}
 
+  private pool(): PreparingPool {
+    return (this.dataSource.driver as unknown as { master: PreparingPool }).master;
+  }
+
   /** The account behind a token, or null once the aide, the membership or the mandate no longer allows it. */
   async account(delegationId: string, clientId?: string, now = new Date()): Promise<DelegatedAccount | null> {
-    // One round trip: this runs at every token use (token endpoint, userinfo).
-    const [row]: AccountRow[] = await this.dataSource.query(
-      `SELECT d.mandate_id, d.area, ps.client_id, ps.active AS service_active,
-              a.id AS aide_id, a.given_name AS aide_given_name, a.family_name AS aide_family_name,
-              ${actingRefusalSql()} IS NULL AS aide_may_act,
-              s.siret, s.name AS structure_name, s.active AS structure_active,
-              m.status, m.starts_at, m.expires_at, p.revoked_at, p.id AS procedure_id,
-              c.id AS citizen_id, c.given_name, c.family_name, c.preferred_username, c.gender, c.birthdate,
-              c.birthplace, c.birthcountry, c.email
-         FROM delegations d
-         JOIN public_services ps ON ps.id = d.public_service_id
-         JOIN aides a ON a.id = d.aide_id
-         JOIN memberships ms ON ms.aide_id = d.aide_id AND ms.structure_id = d.structure_id
-         JOIN structures s ON s.id = d.structure_id
-         JOIN mandates m ON m.id = d.mandate_id
-         JOIN citizens c ON c.id = d.citizen_id
-         LEFT JOIN mandate_procedures p ON p.mandate_id = d.mandate_id AND p.area = d.area
-        WHERE d.id = $1 AND d.ended_at IS NULL`,
-      [delegationId],
-    );
+    // One round trip, a prepared statement (parsed and planned once per connection): this runs
+    // at every token use (authorization code, token endpoint, userinfo).
+    const { rows } = await this.pool().query<AccountRow>({
+      name: 'relais_delegated_account',
+      text: ACCOUNT_SQL,
+      values: [delegationId],
+    });
+    const [row] = rows;
     if (!row || !row.aide_may_act || (clientId && (row.client_id !== clientId || !row.service_active))) return null;
     const usable = mandateUsability(
       {

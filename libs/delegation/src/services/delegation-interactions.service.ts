@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { DomainException, ErrorCode } from '@relais/exceptions';
-import { PublicServicesService, type PublicService } from '@relais/public-services';
+import { type PublicService, PublicServiceDirectory } from '@relais/public-services';
 import type { ProcedureArea } from '@relais/structures';
 import type { Request, Response } from 'express';
 import type Provider from 'oidc-provider';
@@ -11,7 +11,6 @@ import type { Delegation } from '../entities/delegation.entity.js';
 import { requestedArea, requestedClaimNames } from '../provider/claims-parameter.js';
 import { replaceEarlierSession } from '../provider/provider-session.js';
 import { DELEGATION_ACR, DELEGATION_PATH, delegationSubjectFor } from '../provider/relais-provider.factory.js';
-import { DelegationOpener } from './delegation-opener.service.js';
 
 /** How the aide proved who they are for a delegated login (console login: password then TOTP). */
 export const DELEGATION_AMR = ['pwd', 'otp'];
@@ -37,8 +36,7 @@ export interface DelegationInteraction {
 export class DelegationInteractions {
   constructor(
     @Inject(OIDC_PROVIDER) private readonly provider: Provider,
-    private readonly publicServices: PublicServicesService,
-    private readonly opener: DelegationOpener,
+    private readonly publicServices: PublicServiceDirectory,
     @Inject(RELAIS_CONFIG) config: RelaisConfig,
   ) {
     this.subjectOf = delegationSubjectFor(config);
@@ -49,7 +47,7 @@ export class DelegationInteractions {
   /** The interaction `uid` of this browser, and its active public service; DelegationExpired otherwise. */
   async find(uid: string, req: Request, res: Response): Promise<DelegationInteraction> {
     const details = await this.details(uid, req, res);
-    const service = await this.publicServices.findByClientId(String(details.params.client_id));
+    const service = await this.publicServices.find(String(details.params.client_id));
     if (!service?.active) throw new DomainException(ErrorCode.Forbidden);
     return {
       uid,
@@ -62,7 +60,10 @@ export class DelegationInteractions {
     };
   }
 
-  /** The delegation opened: its grant (the scope and claims asked for), then back to the provider. */
+  /**
+   * The delegation opened: its grant (the scope and claims asked for), saved under the delegation's
+   * id, which the delegation row already holds as its grant id, then back to the provider.
+   */
   async finish(req: Request, res: Response, interaction: DelegationInteraction, delegation: Delegation) {
     // The account is the citizen as this service knows them (pairwise sub); the grant is this
     // delegation (its id is the delegation's): libs/delegation/README.md, "Sessions".
@@ -76,7 +77,6 @@ export class DelegationInteractions {
     const claims = requestedClaimNames(interaction.claims);
     if (claims.length > 0) grant.addOIDCClaims(claims);
     const grantId = await grant.save();
-    await this.opener.attachGrant(delegation.id, grantId);
     // An earlier delegated login in this browser: its provider session ends here, not through
     // the provider's auto-submitting logout page (libs/delegation/README.md, "Sessions").
     await replaceEarlierSession(this.provider, req, res);

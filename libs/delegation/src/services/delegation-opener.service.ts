@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
-import { type ActingRefusal, aideMayAct } from '@relais/aides';
+import { type ActingRefusal, actingRefusalSql } from '@relais/aides';
 import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
 import { DomainException, ErrorCode } from '@relais/exceptions';
-import { Mandate, MandateProcedure, type MandateUnusableReason, mandateUsability } from '@relais/mandates';
+import { type MandateStatus, type MandateUnusableReason, mandateUsability } from '@relais/mandates';
 import { type PublicService } from '@relais/public-services';
-import { Structure, type ProcedureArea } from '@relais/structures';
+import { type ProcedureArea } from '@relais/structures';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import { Delegation } from '../entities/delegation.entity.js';
@@ -21,6 +23,36 @@ export type DelegationRefusal =
 
 type Opened = { delegation: Delegation; refusal?: undefined } | { delegation?: undefined; refusal: DelegationRefusal };
 
+/** What the check of an opening reads, in one statement. */
+interface CheckRow {
+  acting_refusal: ActingRefusal | null;
+  procedure_id: string | null;
+  mandate_id: string | null;
+  revoked_at: Date | null;
+  status: MandateStatus | null;
+  starts_at: Date | null;
+  expires_at: Date | null;
+  structure_active: boolean;
+}
+
+/**
+ * The acting rule for the aide in the structure, and the authorisation in force for the citizen
+ * and area with its mandate, locked (FOR SHARE) until the transaction ends: one round trip.
+ */
+const CHECK_SQL = `
+  SELECT ${actingRefusalSql()} AS acting_refusal, s.active AS structure_active,
+         p.id AS procedure_id, p.mandate_id, p.revoked_at, m.status, m.starts_at, m.expires_at
+    FROM memberships ms
+    JOIN aides a ON a.id = ms.aide_id
+    JOIN structures s ON s.id = ms.structure_id
+    LEFT JOIN LATERAL (
+      SELECT id, mandate_id, revoked_at FROM mandate_procedures
+       WHERE structure_id = ms.structure_id AND citizen_id = $3 AND area = $4 AND in_force
+         FOR SHARE
+    ) p ON true
+    LEFT JOIN mandates m ON m.id = p.mandate_id
+   WHERE ms.aide_id = $1 AND ms.structure_id = $2`;
+
 /**
  * Opening a delegated login: checked again at confirmation (the acting rule, the service, the
  * mandate) and opened in the same transaction, refusals journaled too.
@@ -35,26 +67,34 @@ export class DelegationOpener {
   /**
    * Opens a delegated login. The authorisation in force is locked while it is checked and used:
    * a consent or a revocation running at the same time waits, or makes this a refusal (never a
-   * delegation on an authorisation just taken out of force).
+   * delegation on an authorisation just taken out of force). The delegation's id and its grant's
+   * id are chosen here, so the row is written once, with both (the grant is saved afterwards
+   * under that id: DelegationInteractions.finish). Five round trips: BEGIN, the check, the
+   * delegation, its audit event, COMMIT.
    */
   async open(actor: Actor, service: PublicService, choice: DelegationChoice, amr: string[]): Promise<Delegation> {
     const outcome = await this.dataSource.transaction(async (manager): Promise<Opened> => {
-      const { refusal, procedure } = await this.check(manager, actor, service, choice);
+      const { refusal, mandateId } = await this.check(manager, actor, service, choice);
       if (refusal) {
         await this.journalRefusal(manager, actor, service, { ...choice, reason: refusal });
         return { refusal };
       }
-      const delegation = await manager.save(
-        manager.create(Delegation, {
-          publicServiceId: service.id,
-          aideId: actor.aideId,
-          structureId: actor.structureId,
-          citizenId: choice.citizenId,
-          mandateId: procedure.mandateId,
-          area: choice.area,
-          amr,
-        }),
-      );
+      // The grant is named after the delegation (DelegationInteractions.finish): one id for both.
+      const id = randomUUID();
+      const delegation = manager.create(Delegation, {
+        id,
+        publicServiceId: service.id,
+        aideId: actor.aideId,
+        structureId: actor.structureId,
+        citizenId: choice.citizenId,
+        mandateId,
+        area: choice.area,
+        amr,
+        grantId: id,
+        endedAt: null,
+      });
+      // insert, not save: with its id already set, save would first look the row up.
+      await manager.insert(Delegation, delegation);
       await this.audit.record(manager, {
         action: AuditAction.DelegatedLogin,
         actor: { type: AuditActorType.Aide, id: actor.aideId },
@@ -75,31 +115,35 @@ export class DelegationOpener {
     await this.dataSource.transaction((manager) => this.journalRefusal(manager, actor, service, { reason }));
   }
 
-  async attachGrant(delegationId: string, grantId: string): Promise<void> {
-    await this.dataSource.manager.update(Delegation, { id: delegationId }, { grantId });
-  }
-
   private async check(
     manager: EntityManager,
     actor: Actor,
     service: PublicService,
     choice: DelegationChoice,
-  ): Promise<
-    { refusal: DelegationRefusal; procedure?: undefined } | { refusal?: undefined; procedure: MandateProcedure }
-  > {
-    const aideRefusal = await aideMayAct(manager, actor.structureId, actor.aideId);
-    if (aideRefusal) return { refusal: aideRefusal };
+  ): Promise<{ refusal: DelegationRefusal; mandateId?: undefined } | { refusal?: undefined; mandateId: string }> {
+    const [row]: CheckRow[] = await manager.query(CHECK_SQL, [
+      actor.aideId,
+      actor.structureId,
+      choice.citizenId,
+      choice.area,
+    ]);
+    // The same order as ever: the aide, the service, then the mandate.
+    if (!row) return { refusal: 'not_member' };
+    if (row.acting_refusal) return { refusal: row.acting_refusal };
     if (!service.active) return { refusal: 'service_disabled' };
     if (!service.areas.includes(choice.area)) return { refusal: 'area_not_served' };
-    const procedure = await manager.findOne(MandateProcedure, {
-      where: { structureId: actor.structureId, citizenId: choice.citizenId, area: choice.area, inForce: true },
-      lock: { mode: 'pessimistic_read' },
-    });
-    if (!procedure) return { refusal: 'no_mandate' };
-    const mandate = await manager.findOneByOrFail(Mandate, { id: procedure.mandateId });
-    const structure = await manager.findOneByOrFail(Structure, { id: actor.structureId });
-    const usable = mandateUsability({ ...mandate, structureActive: structure.active, procedure }, new Date());
-    return usable.usable ? { procedure } : { refusal: usable.reason };
+    if (!row.procedure_id || !row.mandate_id || !row.status) return { refusal: 'no_mandate' };
+    const usable = mandateUsability(
+      {
+        status: row.status,
+        startsAt: row.starts_at,
+        expiresAt: row.expires_at,
+        structureActive: row.structure_active,
+        procedure: { revokedAt: row.revoked_at },
+      },
+      new Date(),
+    );
+    return usable.usable ? { mandateId: row.mandate_id } : { refusal: usable.reason };
   }
 
   private journalRefusal(

@@ -7,6 +7,7 @@ import type { EntityManager, Repository } from 'typeorm';
 
 import { CLIENT_ID_PATTERN, clientSecretMatches, newClientId, newClientSecret } from '../client-credentials.js';
 import { PublicService } from '../entities/public-service.entity.js';
+import { PublicServiceDirectory } from './public-service-directory.service.js';
 import { InvalidRedirectUriException, type RedirectUriField } from '../exceptions/invalid-redirect-uri.exception.js';
 import { PublicServiceNotFoundException } from '../exceptions/public-service-not-found.exception.js';
 import { redirectUriProblem } from '../redirect-uri.js';
@@ -39,6 +40,7 @@ export class PublicServicesService {
   constructor(
     @InjectRepository(PublicService) private readonly publicServices: Repository<PublicService>,
     private readonly audit: AuditRecorder,
+    private readonly directory: PublicServiceDirectory,
   ) {}
 
   async register(input: NewPublicService, actor: PublicServiceActor): Promise<RegisteredPublicService> {
@@ -174,18 +176,23 @@ export class PublicServicesService {
     });
   }
 
-  /** Runs a change on the locked row, so concurrent changes apply one after the other. */
-  private change<T>(
+  /**
+   * Runs a change on the locked row, so concurrent changes apply one after the other; once
+   * committed, every process's PublicServiceDirectory forgets the service before this resolves.
+   */
+  private async change<T>(
     clientId: string,
     apply: (manager: EntityManager, service: PublicService) => Promise<T>,
   ): Promise<T> {
-    return this.publicServices.manager.transaction(async (manager) => {
+    const result = await this.publicServices.manager.transaction(async (manager) => {
       const service = CLIENT_ID_PATTERN.test(clientId ?? '')
         ? await manager.findOne(PublicService, { where: { clientId }, lock: { mode: 'pessimistic_write' } })
         : null;
       if (!service) throw new PublicServiceNotFoundException(clientId);
       return apply(manager, service);
     });
+    await this.directory.changed(clientId);
+    return result;
   }
 }
 
