@@ -69,6 +69,8 @@ describe('onboarding pages in a real browser', () => {
     await page.locator('#name').fill('Espace numérique');
     await page.locator('#supervisorEmail').fill('awa@example.fr');
     await page.getByRole('button', { name: 'Envoyer la demande' }).click();
+    // The answer page may still be loading when the click returns: wait for its summary first.
+    await page.waitForSelector('#erreurs');
     await expect(page.evaluate('document.activeElement && document.activeElement.id')).resolves.toBe('erreurs');
     await expect(page.locator('#siret-erreur').textContent()).resolves.toContain('14 chiffres');
     await expect(page.locator('#name').inputValue()).resolves.toBe('Espace numérique');
@@ -81,6 +83,7 @@ describe('onboarding pages in a real browser', () => {
     await page.locator('#supervisorGivenName').fill('Awa');
     await page.locator('#supervisorFamilyName').fill('Diallo');
     await page.getByRole('button', { name: 'Envoyer la demande' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Demande enregistrée' }).waitFor();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Demande enregistrée');
     await expectGood(page);
   }, 90_000);
@@ -121,6 +124,7 @@ describe('onboarding pages in a real browser', () => {
       .getByLabel(/Fichier des aidants/)
       .setInputFiles({ name: 'aidants.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByRole('button', { name: 'Voir l’aperçu' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Vérifier l’import' }).waitFor();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Vérifier l’import');
     await expect(page.locator('.relais-import-problems').textContent()).resolves.toContain(
       'Ligne 3 (zoe) : L’adresse électronique « zoe » n’est pas valide.',
