@@ -1,15 +1,15 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createTestEnvironment, freePort, runCli, type TestEnvironment } from '@relais/testing';
+import { runCli, type TestEnvironment } from '@relais/testing';
 import * as client from 'openid-client';
 import { DataSource } from 'typeorm';
 
-import { createMember, createStructure, hidden, logIn, startConsole, type TestMember } from './console-helpers.js';
-import { consentedMandate } from './delegation-helpers.js';
-import { delegatedTokens, relyingParty } from './provider-flow.js';
+import { createMember, hidden, logIn, type TestMember } from './console-helpers.js';
+import { delegatedTokens, relyingParty, startProviderScene, type ProviderScene } from './provider-flow.js';
 
 const CALLBACK = 'http://localhost:3200/callback';
 
 describe('per-service disclosure of act (who acts), on by default', () => {
+  let scene: ProviderScene;
   let env: TestEnvironment;
   let app: NestExpressApplication;
   let issuer: string;
@@ -47,27 +47,12 @@ describe('per-service disclosure of act (who acts), on by default', () => {
     );
 
   beforeAll(async () => {
-    env = await createTestEnvironment();
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    process.env.ISSUER = issuer;
-    app = await startConsole();
-    await app.listen(port, '127.0.0.1');
-    db = app.get(DataSource);
-    const structureId = await createStructure(app, 'France Services Belleville');
-    aide = await createMember(app, structureId, 'aidant.act@example.fr');
+    scene = await startProviderScene('aidant.act@example.fr', ['papers']);
+    ({ env, app, issuer, db, aide, marie } = scene);
     await db.query("UPDATE aides SET given_name = 'Camille', family_name = 'Martin' WHERE id = $1", [aide.aideId]);
-    marie = await consentedMandate(app, structureId, aide.aideId, ['papers'], {
-      givenName: 'Marie-Thérèse',
-      familyName: 'Lefèvre',
-    });
   }, 60_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await env?.dispose();
-    delete process.env.ISSUER;
-  });
+  afterAll(() => scene?.close());
 
   it('registered with --no-act: no act and nothing of the aide in the ID token or userinfo; the journal still names the aide; public-service:act on brings it back', async () => {
     const registered = await runCli(env, [

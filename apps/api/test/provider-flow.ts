@@ -1,7 +1,11 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createTestEnvironment, freePort, type TestEnvironment } from '@relais/testing';
 import * as client from 'openid-client';
 import type request from 'supertest';
+import { DataSource } from 'typeorm';
 
-import { hidden } from './console-helpers.js';
+import { createMember, createStructure, hidden, startConsole, type TestMember } from './console-helpers.js';
+import { consentedMandate } from './delegation-helpers.js';
 
 type Agent = ReturnType<typeof request.agent>;
 
@@ -68,4 +72,45 @@ export async function delegatedTokens(
     expectedState: authorization.state,
     expectedNonce: authorization.nonce,
   });
+}
+
+/** A console listening on a free port as the provider's issuer, a trained aide and Marie's mandate. */
+export interface ProviderScene {
+  env: TestEnvironment;
+  app: NestExpressApplication;
+  issuer: string;
+  db: DataSource;
+  structureId: string;
+  aide: TestMember;
+  marie: { mandateId: string; citizenId: string };
+  close(): Promise<void>;
+}
+
+export async function startProviderScene(aideEmail: string, areas: string[]): Promise<ProviderScene> {
+  const env = await createTestEnvironment();
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  process.env.ISSUER = issuer;
+  const app = await startConsole();
+  await app.listen(port, '127.0.0.1');
+  const structureId = await createStructure(app, 'France Services Belleville');
+  const aide = await createMember(app, structureId, aideEmail);
+  const marie = await consentedMandate(app, structureId, aide.aideId, areas, {
+    givenName: 'Marie-Thérèse',
+    familyName: 'Lefèvre',
+  });
+  return {
+    env,
+    app,
+    issuer,
+    db: app.get(DataSource),
+    structureId,
+    aide,
+    marie,
+    async close() {
+      await app.close();
+      await env.dispose();
+      delete process.env.ISSUER;
+    },
+  };
 }

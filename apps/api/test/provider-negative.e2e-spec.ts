@@ -5,14 +5,20 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { OIDC_REDIS, CLIENT_AUTH_FAILURES_PER_CLIENT, MAX_STATE_NONCE_LENGTH } from '@relais/delegation';
 import { AuditActorType } from '@relais/audit';
 import { PublicServicesService } from '@relais/public-services';
-import { createTestEnvironment, freePort, type TestEnvironment } from '@relais/testing';
 import * as client from 'openid-client';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 
-import { createMember, createStructure, logIn, startConsole, type TestMember } from './console-helpers.js';
-import { consentedMandate, registerService } from './delegation-helpers.js';
-import { authorizationRequest, delegatedLoginResponse, delegatedTokens, relyingParty } from './provider-flow.js';
+import { logIn, type TestMember } from './console-helpers.js';
+import { registerService } from './delegation-helpers.js';
+import {
+  authorizationRequest,
+  delegatedLoginResponse,
+  delegatedTokens,
+  relyingParty,
+  startProviderScene,
+  type ProviderScene,
+} from './provider-flow.js';
 
 type Agent = ReturnType<typeof request.agent>;
 const CALLBACK = 'http://localhost:3200/callback';
@@ -23,7 +29,7 @@ const CALLBACK = 'http://localhost:3200/callback';
  * a replayed code (invalid_grant), a wrong PKCE verifier, userinfo after the area's revocation.
  */
 describe('the OpenID provider refuses what it must', () => {
-  let env: TestEnvironment;
+  let scene: ProviderScene;
   let app: NestExpressApplication;
   let issuer: string;
   let db: DataSource;
@@ -47,28 +53,13 @@ describe('the OpenID provider refuses what it must', () => {
   }
 
   beforeAll(async () => {
-    env = await createTestEnvironment();
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    process.env.ISSUER = issuer;
-    app = await startConsole();
-    await app.listen(port, '127.0.0.1');
-    db = app.get(DataSource);
-    const structureId = await createStructure(app, 'France Services Belleville');
-    aide = await createMember(app, structureId, 'aidant.negatif@example.fr');
+    scene = await startProviderScene('aidant.negatif@example.fr', ['papers', 'money']);
+    ({ app, issuer, db, aide, marie } = scene);
     agent = await logIn(app, aide);
     service = await registerService(app, 'Impôts de démonstration', ['papers', 'money'], CALLBACK);
-    marie = await consentedMandate(app, structureId, aide.aideId, ['papers', 'money'], {
-      givenName: 'Marie-Thérèse',
-      familyName: 'Lefèvre',
-    });
   }, 60_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await env?.dispose();
-    delete process.env.ISSUER;
-  });
+  afterAll(() => scene?.close());
 
   it('an unregistered redirect URI of the service’s own origin: a French page, no redirect', async () => {
     for (const extra of [{ redirect_uri: `${CALLBACK}/autre` }, { redirect_uri: `${CALLBACK}?x=1` }]) {
@@ -234,7 +225,7 @@ describe('the OpenID provider refuses what it must', () => {
 
   it('per IP: made-up client ids with wrong secrets are limited too, and not journaled', async () => {
     const redis = app.get(OIDC_REDIS);
-    const ipKeys = await redis.keys(`${env.redisPrefix}:oidc:client-auth-failures:ip:*`);
+    const ipKeys = await redis.keys(`${scene.env.redisPrefix}:oidc:client-auth-failures:ip:*`);
     expect(ipKeys).toHaveLength(1);
     // The window already holds the failures above; fill it with made-up clients.
     let status = 401;

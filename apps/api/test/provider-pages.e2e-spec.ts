@@ -1,13 +1,19 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createTestEnvironment, freePort, type TestEnvironment } from '@relais/testing';
 import { securityHeaders } from '@relais/web';
 import express from 'express';
 import * as client from 'openid-client';
 import request from 'supertest';
 
-import { createMember, createStructure, hidden, logIn, startConsole, type TestMember } from './console-helpers.js';
-import { consentedMandate, registerService } from './delegation-helpers.js';
-import { authorizationRequest, delegatedLoginResponse, delegatedTokens, relyingParty } from './provider-flow.js';
+import { hidden, logIn, type TestMember } from './console-helpers.js';
+import { registerService } from './delegation-helpers.js';
+import {
+  authorizationRequest,
+  delegatedLoginResponse,
+  delegatedTokens,
+  relyingParty,
+  startProviderScene,
+  type ProviderScene,
+} from './provider-flow.js';
 
 type Agent = ReturnType<typeof request.agent>;
 const CALLBACK = 'http://localhost:3200/callback';
@@ -24,7 +30,7 @@ function expectConsoleHeaders(response: request.Response) {
 }
 
 describe('the OpenID provider’s own pages and headers are Relais’', () => {
-  let env: TestEnvironment;
+  let scene: ProviderScene;
   let app: NestExpressApplication;
   let issuer: string;
   let aide: TestMember;
@@ -33,27 +39,13 @@ describe('the OpenID provider’s own pages and headers are Relais’', () => {
   let marie: { mandateId: string; citizenId: string };
 
   beforeAll(async () => {
-    env = await createTestEnvironment();
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    process.env.ISSUER = issuer;
-    app = await startConsole();
-    await app.listen(port, '127.0.0.1');
-    const structureId = await createStructure(app, 'France Services Belleville');
-    aide = await createMember(app, structureId, 'aidant.entetes@example.fr');
+    scene = await startProviderScene('aidant.entetes@example.fr', ['papers', 'money']);
+    ({ app, issuer, aide, marie } = scene);
     agent = await logIn(app, aide);
     service = await registerService(app, 'Impôts de démonstration', ['papers', 'money'], CALLBACK);
-    marie = await consentedMandate(app, structureId, aide.aideId, ['papers', 'money'], {
-      givenName: 'Marie-Thérèse',
-      familyName: 'Lefèvre',
-    });
   }, 60_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await env?.dispose();
-    delete process.env.ISSUER;
-  });
+  afterAll(() => scene?.close());
 
   it('every /oidc endpoint carries the console’s headers; the cross-origin ones keep CORS', async () => {
     const config = await relyingParty(issuer, service);
