@@ -5,6 +5,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   [AuditAction.DemoDataSeeded]: 'Données de démonstration créées',
   [AuditAction.SigningKeyCreated]: 'Clé de signature de la plateforme créée',
   [AuditAction.SigningKeyRotated]: 'Clé de signature de la plateforme remplacée',
+  [AuditAction.SecretsKeyRotated]: 'Clé de chiffrement des secrets (SECRETS_KEY) remplacée',
   [AuditAction.StructureCreated]: 'Structure créée',
   [AuditAction.StructurePerimeterChanged]: 'Démarches de la structure modifiées',
   [AuditAction.AideInvited]: 'Aidant invité',
