@@ -1,6 +1,7 @@
 import { SecretBox } from '@relais/aides';
 import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
+import { ProviderKeys } from '@relais/delegation';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import { KeyEncryption } from '@relais/signing';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -91,12 +92,10 @@ export async function rotateSecretsKey(app: INestApplicationContext): Promise<Ro
   const dataSource = app.get(DataSource);
   const box = app.get(SecretBox);
   const keys = app.get(KeyEncryption);
-  const { ProviderKeys } = await import('@relais/delegation');
-
   return dataSource.transaction(async (manager) => {
     // The pairwise-subject key is stored from now on (derived from the old key if it was not yet),
     // so that no public service sees its citizens' `sub` change.
-    await new ProviderKeys(dataSource, keys, config).pairwiseKeyIn(manager);
+    await app.get(ProviderKeys).pairwiseKeyIn(manager);
     const counts = Object.fromEntries(SEALED_COLUMNS.map(({ kind }) => [kind, 0])) as unknown as RotationCounts;
     for (const column of SEALED_COLUMNS) {
       counts[column.kind] = await reseal(manager, column, (id, sealed) =>

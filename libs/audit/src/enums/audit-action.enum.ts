@@ -8,6 +8,7 @@ export enum AuditAction {
   SigningKeyCreated = 'signing_key.created',
   SigningKeyRotated = 'signing_key.rotated',
   SecretsKeyRotated = 'platform.secrets_key_rotated',
+  ProviderSigningKeysRotated = 'oidc_signing_key.rotated',
   // Structures (operator)
   StructureCreated = 'structure.created',
   StructurePerimeterChanged = 'structure.perimeter_changed',
