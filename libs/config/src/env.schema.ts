@@ -135,6 +135,14 @@ export const envSchema = z.object({
       'Key (32 bytes, base64) encrypting secrets at rest, such as TOTP seeds. The default is for development only: production refuses it. Generate one with `openssl rand -base64 32`.',
     )
     .meta({ sensitive: true }),
+  SECRETS_KEY_PREVIOUS: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes encoded in base64')
+    .optional()
+    .describe(
+      'The SECRETS_KEY being replaced, during a rotation only: what it encrypted still opens, and `secrets:rotate` encrypts it again under SECRETS_KEY. Unset once the rotation is done (docs/operations.md).',
+    )
+    .meta({ sensitive: true }),
   SMTP_URL: url(['smtp:', 'smtps:'])
     .optional()
     .describe(
