@@ -5,3 +5,4 @@ export * from './load-config.js';
 export * from './project-root.js';
 export * from './relais-config.token.js';
 export * from './exit-on-boot-failure.js';
+export * from './trusted-proxies.js';
