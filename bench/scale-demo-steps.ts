@@ -64,7 +64,9 @@ export async function benchThroughNginx(scene: Scene, flows: number, concurrency
   const one = flowThrough(scene.nginx.firstOnlyOrigin);
   const two = flowThrough(scene.nginx.origin);
   await measure('warm-up', 100, concurrency, two);
-  const runs: Array<Measured & { processes: number; cpuMsPerFlow: number }> = [];
+  const runs: Array<
+    Measured & { processes: number; cpuMsPerFlow: number; sqlPerFlow: number; redisTripsPerFlow: number }
+  > = [];
   for (const [processes, flow] of [
     [1, one],
     [2, two],
@@ -75,12 +77,28 @@ export async function benchThroughNginx(scene: Scene, flows: number, concurrency
     const run = await measure(`${processes} api process${processes > 1 ? 'es' : ''}`, flows, concurrency, flow);
     const after = await Promise.all(scene.apis.map(snapshot));
     const cpu = after.reduce((sum, taken, index) => sum + taken.cpuMicros - before[index].cpuMicros, 0);
-    runs.push({ ...run, processes, cpuMsPerFlow: cpu / 1000 / flows });
+    const total = (of: 'sql' | 'redisTrips') =>
+      after.reduce(
+        (sum, taken, index) =>
+          sum +
+          Object.entries(taken.endpoints).reduce(
+            (inner, [endpoint, counts]) => inner + counts[of] - (before[index].endpoints[endpoint]?.[of] ?? 0),
+            0,
+          ),
+        0,
+      );
+    runs.push({
+      ...run,
+      processes,
+      cpuMsPerFlow: cpu / 1000 / flows,
+      sqlPerFlow: total('sql') / flows,
+      redisTripsPerFlow: total('redisTrips') / flows,
+    });
   }
   const lines = runs.map(
     (run) =>
       `    ${run.processes} api process${run.processes > 1 ? 'es' : ' '}: ${run.flowsPerSecond.toFixed(0).padStart(4)} flows/s, ` +
-      `${run.cpuMsPerFlow.toFixed(2)} ms of api CPU per flow (load average ${run.load.map((l) => l.toFixed(1)).join(' → ')})`,
+      `${run.cpuMsPerFlow.toFixed(2)} ms of api CPU, ${run.sqlPerFlow.toFixed(1)} SQL, ${run.redisTripsPerFlow.toFixed(1)} Redis round trips per flow (load average ${run.load.map((l) => l.toFixed(1)).join(' → ')})`,
   );
   const best = (processes: number) =>
     Math.max(...runs.filter((run) => run.processes === processes).map((run) => run.flowsPerSecond));
@@ -231,10 +249,17 @@ export async function workerKilledMidJob(scene: Scene, mandates: number): Promis
        FROM generate_series(1, $4)`,
     [structure.structure_id, scene.seed.aideId, citizen.id, mandates],
   );
-  // Which worker holds row locks on mandates now: its connection's application_name says.
+  // Once a tenth is done, the worker holding row locks on mandates (a batch in progress): its
+  // connection's application_name names it.
   const deadline = Date.now() + 60_000;
   let victim: { name: string; child: ChildProcess } | undefined;
   while (!victim) {
+    const done = Number((await one("SELECT count(*) AS n FROM mandates WHERE status = 'expired'")).n) - expiredBefore;
+    if (done < mandates / 10) {
+      if (Date.now() > deadline) throw new Error(`${done} of ${mandates} mandates expired within 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      continue;
+    }
     const { rows } = await scene.db.query(
       `SELECT DISTINCT a.application_name FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
          JOIN pg_stat_activity a ON a.pid = l.pid

@@ -2,7 +2,7 @@
  * Scale-out on this machine (npm run scale:demo [flows] [expiring mandates]): nginx, round robin
  * without sticky sessions, in front of two api processes, with two worker processes, the
  * identity sandbox (FranceConnect) and the demo public service, all on loopback, with a database
- * of its own (relais_scale_demo, dropped at the end) and a Redis prefix of its own. Runs through
+ * of its own (relais_scale_demo_<pid>, dropped at the end) and a Redis prefix of its own. Runs through
  * it (a) the delegated-login bench at one api process and at two, (b) a browser journey served
  * by both api processes, (c) an export requested on one process and downloaded from the other,
  * (d) a login rate limit counted across processes per real client IP, (e) a worker killed in the
@@ -47,7 +47,7 @@ import {
 const FLOWS = Number(process.argv[2] ?? 1_000);
 const EXPIRING = Number(process.argv[3] ?? 20_000);
 const CONCURRENCY = 16;
-const PREFIX = 'relais-scale-demo';
+const PREFIX = `relais-scale-demo-${process.pid}`;
 
 const missing = [
   nginxMissing(),
@@ -62,7 +62,7 @@ if (missing.length > 0) {
 }
 
 const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/relais');
-url.pathname = '/relais_scale_demo';
+url.pathname = `/relais_scale_demo_${process.pid}`;
 const [front, firstOnly, demoPort, ...apiPorts] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
 const issuer = `http://127.0.0.1:${front}`;
 const demoServiceUrl = `http://127.0.0.1:${demoPort}`;
@@ -163,7 +163,7 @@ try {
   await nginx?.stop();
   await Promise.all(children.map((child) => stopChild(child)));
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const keys = await redis.keys(`${PREFIX}*`);
+  const keys = await redis.keys(`*${PREFIX}*`);
   if (keys.length > 0) await redis.del(...keys);
   await redis.quit();
   await dropDatabase(url.toString());
