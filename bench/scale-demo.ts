@@ -1,5 +1,5 @@
 /**
- * Scale-out on this machine (npm run scale:demo [flows] [expiring mandates]): nginx, round robin
+ * Scale-out on this machine (npm run scale:demo [flows] [expiring mandates] [concurrency]): nginx, round robin
  * without sticky sessions, in front of two api processes, with two worker processes, the
  * identity sandbox (FranceConnect) and the demo public service, all on loopback, with a database
  * of its own (relais_scale_demo_<pid>, dropped at the end) and a Redis prefix of its own. Runs through
@@ -46,7 +46,7 @@ import {
 
 const FLOWS = Number(process.argv[2] ?? 1_000);
 const EXPIRING = Number(process.argv[3] ?? 20_000);
-const CONCURRENCY = 16;
+const CONCURRENCY = Number(process.argv[4] ?? 16);
 const PREFIX = `relais-scale-demo-${process.pid}`;
 
 const missing = [
