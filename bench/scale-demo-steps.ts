@@ -241,6 +241,9 @@ export async function workerKilledMidJob(scene: Scene, mandates: number): Promis
   );
   const structure = await one('SELECT structure_id FROM memberships WHERE aide_id = $1', [scene.seed.aideId]);
   const expiredBefore = Number((await one("SELECT count(*) AS n FROM mandates WHERE status = 'expired'")).n);
+  const noticesNow = async () =>
+    Number((await one("SELECT count(*) AS n FROM notifications WHERE kind = 'mandate_expired'")).n);
+  const noticesBefore = await noticesNow();
   await scene.db.query(
     `INSERT INTO mandates (structure_id, aide_id, citizen_id, areas, duration, channel, status, decided_at, starts_at,
                            expires_at, consent_text_version, consent_evidence, seal)
@@ -291,11 +294,13 @@ export async function workerKilledMidJob(scene: Scene, mandates: number): Promis
   );
   if (journal.events !== mandates || journal.mandates !== mandates)
     throw new Error(`journal: ${journal.events} expiry events for ${journal.mandates} of ${mandates} mandates`);
+  const notices = (await noticesNow()) - noticesBefore;
+  if (notices !== mandates) throw new Error(`${notices} expiry emails queued for ${mandates} mandates`);
   const chain = await one('SELECT count(*)::int AS n, max(seq)::int AS last FROM audit_journal');
   if (chain.n !== chain.last) throw new Error(`journal: ${chain.n} entries up to seq ${chain.last} (a gap)`);
   return (
     `worker fault: ${victim.name} killed (SIGKILL) in an expiry batch with ${expiredAtKill} of ${mandates} mandates expired; ` +
-    `${survivor.name} finished the rest in ${((performance.now() - start) / 1000).toFixed(1)} s, each expired and journaled once, ` +
+    `${survivor.name} finished the rest in ${((performance.now() - start) / 1000).toFixed(1)} s, each expired, journaled and its email queued once, ` +
     `chain of ${chain.n} entries without a gap (load average ${load()})`
   );
 }
