@@ -11,7 +11,7 @@ import { chromium } from 'playwright-core';
 
 import { Browser, codeFlow, csrf, location, measure, type Measured, snapshot, type Timings } from './code-flow.js';
 import { BENCH_AIDE_EMAIL, BENCH_PASSWORD, type DelegationSeed } from './delegation-seed.js';
-import { cookiesOf, requestFrom, type RunningNginx, stopChild } from './scale-out.js';
+import { cookiesOf, failedTokenRequests, requestFrom, type RunningNginx, stopChild } from './scale-out.js';
 
 export interface Scene {
   nginx: RunningNginx;
@@ -225,7 +225,13 @@ export async function rateLimitAcrossProcesses(scene: Scene): Promise<string> {
   );
   const served = [1, 2].map((index) => posts.filter((request) => processOf(scene, request.upstream) === index).length);
   if (served.some((count) => count === 0)) throw new Error(`attempts per api process: ${served.join(' and ')}`);
-  return `login rate limit across processes: 30 attempts from 127.0.0.2 (${served[0]} on api 1, ${served[1]} on api 2, forged X-Forwarded-For ignored), the 31st answered 429; 127.0.0.3 answered ${other}`;
+  // The OpenID provider's own limit (failed client authentications at /oidc/token, per IP) too.
+  const tokens = await failedTokenRequests(scene.nginx.origin, '127.0.0.4', 31);
+  if (tokens.slice(0, 30).some((status) => status !== 401) || tokens[30] !== 429)
+    throw new Error(`token endpoint from 127.0.0.4: ${tokens.join(' ')}`);
+  const [otherToken] = await failedTokenRequests(scene.nginx.origin, '127.0.0.5', 1);
+  if (otherToken !== 401) throw new Error(`token endpoint from 127.0.0.5 answered ${otherToken}`);
+  return `login rate limit across processes: 30 attempts from 127.0.0.2 (${served[0]} on api 1, ${served[1]} on api 2, forged X-Forwarded-For ignored), the 31st answered 429; 127.0.0.3 answered ${other}; at /oidc/token, 30 failed client authentications from 127.0.0.4, the 31st answered 429, 127.0.0.5 answered ${otherToken}`;
 }
 
 /**

@@ -282,3 +282,21 @@ export function cookiesOf(response: PlainResponse): string {
   const set = response.headers['set-cookie'] ?? [];
   return (Array.isArray(set) ? set : [set]).map((header) => header.split(';')[0]).join('; ');
 }
+
+/**
+ * `count` token requests from `localAddress` through `origin`, each for another unknown client
+ * (so only the per-IP limit of failed client authentications can trip), with a forged
+ * X-Forwarded-For; returns the statuses.
+ */
+export async function failedTokenRequests(origin: string, localAddress: string, count: number): Promise<number[]> {
+  const statuses: number[] = [];
+  for (let n = 1; n <= count; n++) {
+    const credentials = Buffer.from(`inconnu-${localAddress}-${n}:mauvais-secret`).toString('base64');
+    const answer = await requestFrom(localAddress, `${origin}/oidc/token`, {
+      headers: { authorization: `Basic ${credentials}`, 'x-forwarded-for': `192.0.2.${n}` },
+      form: { grant_type: 'authorization_code', code: 'inconnu', redirect_uri: 'http://localhost:3200/callback' },
+    });
+    statuses.push(answer.status);
+  }
+  return statuses;
+}

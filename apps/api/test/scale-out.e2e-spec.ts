@@ -10,6 +10,7 @@ import { createTestEnvironment, freePort, type TestEnvironment } from '@relais/t
 import { Browser, csrf } from '../../../bench/code-flow.js';
 import {
   cookiesOf,
+  failedTokenRequests,
   nginxMissing,
   requestFrom,
   type RunningNginx,
@@ -125,6 +126,18 @@ describe('two api processes behind nginx (round robin, no sticky sessions) behav
     expect(posts.every((request) => request.client === '127.0.0.2')).toBe(true);
     expect(servedBy(posts.map((request) => request.upstream)).every((count) => count >= 15)).toBe(true);
     expect((await attempts('127.0.0.3', 1))[0]).not.toBe(429);
+  }, 30_000);
+
+  it('counts failed client authentications at the token endpoint per client IP across both processes, as the OpenID provider sees it through nginx', async () => {
+    const mark = nginx.mark();
+
+    const statuses = await failedTokenRequests(nginx.origin, '127.0.0.4', 31);
+
+    expect(statuses.slice(0, 30)).toEqual(Array(30).fill(401));
+    expect(statuses[30]).toBe(429);
+    const posts = (await nginx.requests(mark, 31)).filter((request) => request.path === '/oidc/token');
+    expect(servedBy(posts.map((request) => request.upstream)).every((count) => count >= 15)).toBe(true);
+    expect(await failedTokenRequests(nginx.origin, '127.0.0.5', 1)).toEqual([401]);
   }, 30_000);
 
   it('given an export requested on api 1, api 2 shows its progress and serves the file', async () => {
