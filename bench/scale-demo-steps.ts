@@ -22,7 +22,6 @@ export interface Scene {
   db: pg.Client;
   seed: DelegationSeed;
   demoServiceUrl: string;
-  callback: string;
 }
 
 const load = () => loadavg()[0].toFixed(1);

@@ -149,7 +149,7 @@ try {
     `nginx ${nginx.origin} (round robin over api 1 :${apiPorts[0]} and api 2 :${apiPorts[1]}; ${nginx.firstOnlyOrigin} to api 1 only)\n`,
   );
 
-  const scene: Scene = { nginx, apiPorts, apis, workers, db, seed, demoServiceUrl, callback: CALLBACK };
+  const scene: Scene = { nginx, apiPorts, apis, workers, db, seed, demoServiceUrl };
   await step('(a)', () => benchThroughNginx(scene, FLOWS, CONCURRENCY));
   await step('(b)', () => browserJourney(scene));
   await step('(c)', () => exportAcrossProcesses(scene));
