@@ -201,6 +201,15 @@ export const envSchema = z.object({
   SHOW_STATE_BRAND: flag(false).describe(
     'Show the "République Française" brand block: only for State services allowed to use it.',
   ),
+  TRUST_PROXY: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(5)
+    .optional()
+    .describe(
+      'How many reverse proxies (load balancer, ingress) stand between clients and the api: the client IP (rate limits) is the address the farthest of them saw in `X-Forwarded-For`, and `X-Forwarded-Proto` is trusted from them. Default: 1 when ISSUER is https, else 0 (clients reach the api directly).',
+    ),
 });
 
 export type RelaisConfig = Readonly<z.infer<typeof envSchema>>;

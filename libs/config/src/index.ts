@@ -6,3 +6,4 @@ export * from './project-root.js';
 export * from './relais-config.token.js';
 export * from './exit-on-boot-failure.js';
 export * from './secrets-keys.js';
+export * from './trusted-proxies.js';

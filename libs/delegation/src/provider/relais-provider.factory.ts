@@ -1,4 +1,4 @@
-import { derivedSecretsKeys, type RelaisConfig } from '@relais/config';
+import { derivedSecretsKeys, type RelaisConfig, trustedProxies } from '@relais/config';
 import { errorText } from '@relais/exceptions';
 import {
   clientSecretMatches,
@@ -233,10 +233,10 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
   };
 
   const provider = new Provider(`${config.ISSUER}${OIDC_MOUNT_PATH}`, configuration);
-  provider.proxy = config.ISSUER.startsWith('https:');
-  // One reverse proxy in front, as the api's `trust proxy`: the client IP (rate limits) is the
-  // address that proxy saw, never one the client wrote into X-Forwarded-For.
-  provider.maxIpsCount = 1;
+  // The same proxies as the api's `trust proxy`: the client IP (rate limits) is the address the
+  // farthest trusted proxy saw, never one the client wrote into X-Forwarded-For.
+  provider.proxy = trustedProxies(config) > 0;
+  provider.maxIpsCount = Math.max(trustedProxies(config), 1);
   logProviderErrors(provider);
   provider.use(relaisProviderResponses(pages));
   provider.use(
