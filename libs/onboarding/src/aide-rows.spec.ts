@@ -31,6 +31,14 @@ describe('reading an aide file', () => {
     ]);
   });
 
+  it('reads a CSV saved by Excel on Windows (Windows-1252), accents and all', async () => {
+    const text = 'Prénom;Nom;Adresse électronique;Rôle;Formé\nHélène;Lefèvre-Çelik;helene@exemple.fr;aidante;oui\n';
+    const windows1252 = Buffer.from(text, 'latin1');
+    expect(windows1252.includes(Buffer.from('é', 'utf8'))).toBe(false);
+    const rows = rowsFromCells(await readCells(windows1252));
+    expect(rows).toMatchObject([{ givenName: 'Hélène', familyName: 'Lefèvre-Çelik', trained: true }]);
+  });
+
   it('reads the first sheet of an XLSX file', async () => {
     const file = await writeXlsxFile([
       HEADER.map((value) => ({ value })),

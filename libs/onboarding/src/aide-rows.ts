@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 import { MembershipRole, normalizeEmail } from '@relais/aides';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import { isEmail } from 'class-validator';
@@ -134,6 +136,14 @@ function unzipsWithin(file: Buffer, limit: number): boolean {
   return total <= limit;
 }
 
+/**
+ * A CSV's text: UTF-8 when it is valid UTF-8, else Windows-1252, which Excel on Windows writes
+ * for "CSV (séparateur : point-virgule)" (é is then one byte, 0xE9, never valid UTF-8 alone).
+ */
+function csvText(file: Buffer): string {
+  return isUtf8(file) ? file.toString('utf8') : new TextDecoder('windows-1252').decode(file);
+}
+
 /** The cells of the file's first sheet (XLSX, read-excel-file) or of the CSV (csv-parse), as text. */
 export async function readCells(file: Buffer): Promise<string[][]> {
   if (isXlsx(file)) {
@@ -153,7 +163,7 @@ export async function readCells(file: Buffer): Promise<string[][]> {
     throw unreadable('Ce fichier n’est ni un tableau Excel (.xlsx) ni un fichier CSV. Choisissez un autre fichier.');
   }
   try {
-    return parse(file, {
+    return parse(csvText(file), {
       bom: true,
       delimiter: [';', ',', '\t'],
       relax_column_count: true,
