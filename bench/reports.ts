@@ -69,6 +69,16 @@ if (process.argv[2] === 'export' || process.argv[2] === 'verify') {
   const child = await NestFactory.createApplicationContext(BenchModule, { logger: ['error'] });
   try {
     const idleMb = peakRssMb();
+    const peaks = { heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+    const sample = () => {
+      const now = process.memoryUsage();
+      for (const key of Object.keys(peaks) as (keyof typeof peaks)[]) peaks[key] = Math.max(peaks[key], now[key]);
+      if (process.env.BENCH_TRACE)
+        console.error(
+          JSON.stringify(Object.fromEntries(Object.entries(now).map(([k, v]) => [k, Math.round(v / 1048576)]))),
+        );
+    };
+    const sampler = setInterval(sample, 100);
     const cpu = process.cpuUsage();
     const start = performance.now();
     let entries: number;
@@ -96,12 +106,15 @@ if (process.argv[2] === 'export' || process.argv[2] === 'verify') {
       entries = result.entries;
     }
     const used = process.cpuUsage(cpu);
+    clearInterval(sampler);
+    sample();
     console.log(
       JSON.stringify({
         seconds: (performance.now() - start) / 1000,
         cpuSeconds: (used.user + used.system) / 1e6,
         peakMb: peakRssMb(),
         idleMb,
+        peaks: Object.fromEntries(Object.entries(peaks).map(([k, v]) => [k, Math.round(v / 1048576)])),
         entries,
         bytes: statSync(file).size,
         signature: signed,
@@ -118,6 +131,7 @@ interface Measure {
   cpuSeconds: number;
   peakMb: number;
   idleMb: number;
+  peaks: Record<string, number>;
   entries: number;
   bytes: number;
   signature: string;
@@ -207,6 +221,7 @@ try {
   const load = loadavg()[0].toFixed(2);
   const pdfFile = join(dir, 'small.pdf');
   const csvFile = join(dir, 'big.csv');
+  if (process.env.BENCH_KEEP_DB) console.log(`kept: ${small.siret} ${big.siret}`);
   const pdf = inChild('export', ReportFormat.Pdf, small.siret, pdfFile);
   const csv = inChild('export', ReportFormat.Csv, big.siret, csvFile);
   writeFileSync(`${csvFile}.jws`, csv.signature);
@@ -215,7 +230,7 @@ try {
     console.log(
       `${what.padEnd(14)} ${m.entries} entries in ${m.seconds.toFixed(2)} s (CPU ${m.cpuSeconds.toFixed(2)} s), ` +
         `peak RSS ${Math.round(m.peakMb)} MB (${Math.round(m.idleMb)} MB before it started), ` +
-        `${(m.bytes / 1024 / 1024).toFixed(1)} MB${target}`,
+        `${(m.bytes / 1024 / 1024).toFixed(1)} MB${target}; peaks ${JSON.stringify(m.peaks)}`,
     );
 
   console.log(
@@ -228,5 +243,5 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
   await app.close();
-  await dropDatabase(url.toString());
+  if (!process.env.BENCH_KEEP_DB) await dropDatabase(url.toString());
 }

@@ -104,15 +104,7 @@ export async function renderReportPdf(
     displayTitle: true,
     info: { Title: title, Author: 'Relais', Creator: 'Relais', CreationDate: input.generatedAt },
   });
-  const written: Promise<void>[] = [];
-  let failure: unknown = null;
-  // pdfkit pushes its output as it goes; each chunk is written (and hashed) in order.
-  let chain = Promise.resolve();
-  doc.on('data', (chunk: Buffer) => {
-    chain = chain.then(() => output.write(chunk)).catch((error) => void (failure = error));
-  });
-  const ended = new Promise<void>((resolve) => doc.on('end', resolve));
-  written.push(ended);
+  const sink = new PdfSink(doc, output);
 
   const width = doc.page.width - 2 * MARGIN;
   const text = (
@@ -265,6 +257,7 @@ export async function renderReportPdf(
     for (const entry of page) {
       if (onPage === capacity) {
         doc.addPage();
+        await sink.drain();
         tableHeader();
         capacity = rowsPerPage(false, doc.page.height);
         onPage = 0;
@@ -285,7 +278,6 @@ export async function renderReportPdf(
       count++;
     }
     onProgress(count);
-    if (failure) throw failure;
   }
   if (count === 0) paragraph('Aucune entrée pour cette période et ces filtres.', 10);
 
@@ -338,11 +330,45 @@ export async function renderReportPdf(
     .fillColor(COLOR.muted)
     .text(seal, MARGIN, doc.y, { width, lineBreak: true, characterSpacing: 0 });
 
-  doc.end();
-  await Promise.all(written);
-  await chain;
-  if (failure) throw failure;
+  await sink.end();
   return { count, firstEntry, lastEntry, anchors };
+}
+
+/**
+ * pdfkit pushes its output synchronously, whenever a page or an object ends, whatever the target
+ * can take. Its chunks are gathered here and written out at page breaks (`drain`), so a slow
+ * target (a file, PostgreSQL) holds the rendering back instead of the output piling up in memory.
+ */
+class PdfSink {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private readonly ended: Promise<void>;
+
+  constructor(
+    private readonly doc: PDFKit.PDFDocument,
+    private readonly output: DigestOutput,
+  ) {
+    doc.on('data', (chunk: Buffer) => {
+      this.chunks.push(chunk);
+      this.size += chunk.length;
+    });
+    this.ended = new Promise((resolve) => doc.on('end', resolve));
+  }
+
+  /** Writes what was gathered once there is enough of it (one write per 64 KiB, not per object). */
+  async drain(atLeast = 64 * 1024): Promise<void> {
+    if (this.size < atLeast || this.size === 0) return;
+    const data = Buffer.concat(this.chunks, this.size);
+    this.chunks = [];
+    this.size = 0;
+    await this.output.write(data);
+  }
+
+  async end(): Promise<void> {
+    this.doc.end();
+    await this.ended;
+    await this.drain(0);
+  }
 }
 
 /** Counts shown per summary column (the rest is one « Autres » line). */
