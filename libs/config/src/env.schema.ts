@@ -207,6 +207,15 @@ export const envSchema = z.object({
     .describe(
       'Audit report exports (PDF, CSV) stay downloadable this many hours; the worker then deletes them from PostgreSQL.',
     ),
+  REPORT_REQUEUE_AFTER_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(60)
+    .describe(
+      'Report exports still waiting this many seconds (their job was lost, e.g. Redis was down when they were asked for) are queued again by the worker, which looks for them as often.',
+    ),
   SHOW_STATE_BRAND: flag(false).describe(
     'Show the "République Française" brand block: only for State services allowed to use it.',
   ),
