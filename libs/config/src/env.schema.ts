@@ -47,6 +47,20 @@ export const envSchema = z.object({
     .default('redis://127.0.0.1:6379')
     .describe('Redis connection URL (queues, console sessions, login rate limits, OpenID provider state).')
     .meta({ sensitive: true }),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .refine(
+      (value) =>
+        value
+          .split(',')
+          .every((node) => URL.canParse(node.trim()) && ['redis:', 'rediss:'].includes(new URL(node.trim()).protocol)),
+      { message: 'must be redis:// or rediss:// URLs separated by commas' },
+    )
+    .optional()
+    .describe(
+      'Set to use a Redis Cluster instead of REDIS_URL: some of its nodes as `redis://` or `rediss://` URLs separated by commas (the others are discovered); the first one gives the user, password and TLS of every node. Every key that a command or script uses together shares a hash tag (see docs/kubernetes.md).',
+    )
+    .meta({ sensitive: true }),
   REDIS_PREFIX: z
     .string()
     .regex(/^[a-z0-9_-]+$/i, 'letters, digits, "-" and "_" only')

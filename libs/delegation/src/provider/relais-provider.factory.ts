@@ -8,7 +8,7 @@ import {
   type PublicServiceDirectory,
   type PublicServicesService,
 } from '@relais/public-services';
-import type { Redis } from 'ioredis';
+import { type IoRedisConnection, oidcKeyPrefix } from '@relais/redis';
 import Provider, {
   type AdapterPayload,
   type Configuration,
@@ -71,7 +71,7 @@ function postLogoutAddress(ctx: KoaContextWithOIDC): string | undefined {
 
 export interface ProviderDependencies {
   config: RelaisConfig;
-  redis: Redis;
+  redis: IoRedisConnection;
   jwks: { keys: object[] };
   accounts: DelegatedAccounts;
   /** Clients are read through it: cached across requests, forgotten by every process at each change. */
@@ -121,7 +121,7 @@ const DISCLOSE_ACT = 'relais_disclose_act';
  */
 export function createRelaisProvider(deps: ProviderDependencies): Provider {
   const { config, redis, accounts, publicServices, registry, pages } = deps;
-  const prefix = `${config.REDIS_PREFIX}:oidc:`;
+  const prefix = oidcKeyPrefix(config.REDIS_PREFIX);
   const subjectOf = delegationSubjectFor(config);
 
   const policy = interactionPolicy.base();
