@@ -132,6 +132,15 @@ export const envSchema = z.object({
     .max(64)
     .default(2)
     .describe('How many jobs of the mandates queue (expiry, revocation propagation) one worker runs at once.'),
+  WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(3_600_000)
+    .default(60_000)
+    .describe(
+      "On SIGTERM a worker lets its jobs in progress finish, then exits; past this it exits anyway and BullMQ gives the unfinished jobs to another worker (every job is idempotent). Keep the orchestrator's grace period above it (Kubernetes: terminationGracePeriodSeconds).",
+    ),
   METRICS_PORT: z.coerce
     .number()
     .int()
