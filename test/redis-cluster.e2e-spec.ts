@@ -1,23 +1,56 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 
 import { getQueueToken, getSharedConfigToken } from '@nestjs/bullmq';
 import { Module, type ExecutionContext, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
 import { LoginRateLimitGuard, LOGIN_ATTEMPTS_PER_WINDOW, SessionRedis } from '@relais/auth';
-import { loadConfig, RelaisConfigModule, type RelaisConfig } from '@relais/config';
+import { loadConfig, projectRoot, RelaisConfigModule, type RelaisConfig } from '@relais/config';
 import { CLIENT_AUTH_FAILURES_PER_CLIENT, clientAuthLimit, RedisAdapter } from '@relais/delegation';
 import { QueueModule, QueueName } from '@relais/queue';
 import { bullPrefix, createIoRedis, oidcKeyPrefix, type IoRedisConnection } from '@relais/redis';
-import { startRedisCluster, until, type OwnRedisCluster } from '@relais/testing';
-import { type Job, type Queue, QueueEvents, type QueueOptions, Worker } from 'bullmq';
+import {
+  createTestEnvironment,
+  startRedisCluster,
+  stopProcess,
+  type TestEnvironment,
+  until,
+  type OwnRedisCluster,
+} from '@relais/testing';
+import { Job, type Queue, type QueueOptions, Worker } from 'bullmq';
 import { RedisStore } from 'connect-redis';
 import { Cluster } from 'ioredis';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import pg from 'pg';
+import request from 'supertest';
+
+import { ApiModule } from '../apps/api/src/api.module.js';
+import { configureApi } from '../apps/api/src/create-api.js';
 
 const CLUSTER_TIMEOUT_MS = 60_000;
+const WORKER = join(projectRoot(), 'dist/apps/worker/src/main.js');
 
 @Module({ imports: [RelaisConfigModule, QueueModule] })
 class QueuesOnly {}
+
+/**
+ * A job's return value once it finished. Polled rather than awaited through QueueEvents: an
+ * event stream read that starts after the job completed (`$`) misses its event.
+ */
+async function finished<T>(queue: Queue, id: string): Promise<T> {
+  const job = await until(
+    async () => {
+      const found = await Job.fromId(queue, id);
+      return found?.finishedOn ? found : undefined;
+    },
+    20_000,
+    `job ${id} to finish`,
+  );
+  return job.returnvalue as T;
+}
 
 /** What Relais keeps in Redis, against a real Redis Cluster of three masters (no replicas). */
 describe('Relais on a Redis Cluster', () => {
@@ -49,7 +82,6 @@ describe('Relais on a Redis Cluster', () => {
     let app: INestApplicationContext;
     let queue: Queue;
     let worker: Worker;
-    let events: QueueEvents;
 
     beforeAll(async () => {
       app = await NestFactory.createApplicationContext(QueuesOnly, { logger: false });
@@ -60,13 +92,11 @@ describe('Relais on a Redis Cluster', () => {
         async (job: Job<{ mandateId: string }>) => ({ expired: job.data.mandateId, at: Date.now() }),
         { connection, prefix },
       );
-      events = new QueueEvents(QueueName.Mandates, { connection, prefix });
-      await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
+      await worker.waitUntilReady();
     }, CLUSTER_TIMEOUT_MS);
 
     afterAll(async () => {
       await worker?.close();
-      await events?.close();
       await queue?.obliterate({ force: true }).catch(() => undefined);
     });
 
@@ -82,7 +112,7 @@ describe('Relais on a Redis Cluster', () => {
     it('given a worker, when a job is added, then it runs and its result comes back', async () => {
       // Given / When
       const job = await queue.add('propagate-revocation', { mandateId: 'm-1' });
-      const result = (await job.waitUntilFinished(events, 20_000)) as { expired: string };
+      const result = await finished<{ expired: string }>(queue, job.id!);
 
       // Then
       expect(result.expired).toBe('m-1');
@@ -95,7 +125,7 @@ describe('Relais on a Redis Cluster', () => {
       const again = await queue.add('expire-mandate', { mandateId: 'm-2' }, { jobId: 'expire-m-2', delay: 700 });
 
       // When
-      const result = (await job.waitUntilFinished(events, 20_000)) as { at: number };
+      const result = await finished<{ at: number }>(queue, job.id!);
 
       // Then
       expect(again.id).toBe(job.id);
@@ -133,7 +163,6 @@ describe('Relais on a Redis Cluster', () => {
       // Given
       const { connection } = app.get<QueueOptions>(getSharedConfigToken());
       await worker.close();
-      await events.close();
       await queue.obliterate({ force: true });
 
       // When
@@ -259,6 +288,79 @@ describe('Relais on a Redis Cluster', () => {
       expect(refused.status).toBe(429);
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     });
+  });
+
+  describe('the api and the worker themselves, with REDIS_CLUSTER_NODES', () => {
+    let env: TestEnvironment;
+    let api: NestExpressApplication;
+    let worker: ChildProcess;
+    let db: pg.Client;
+
+    beforeAll(async () => {
+      env = await createTestEnvironment();
+      db = new pg.Client({ connectionString: env.databaseUrl });
+      await db.connect();
+      const moduleRef = await Test.createTestingModule({ imports: [ApiModule] }).compile();
+      api = configureApi(moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true }));
+      await api.init();
+      worker = spawn(process.execPath, [WORKER], {
+        env: { ...process.env, ...env.env, REDIS_CLUSTER_NODES: cluster.nodes, AUDIT_SEAL_INTERVAL_MS: '200' },
+        stdio: 'ignore',
+      });
+    }, CLUSTER_TIMEOUT_MS);
+
+    afterAll(async () => {
+      if (worker) await stopProcess(worker, 'SIGTERM');
+      await api?.close();
+      await db?.end();
+      await env?.dispose();
+    });
+
+    it('given the api on the cluster, when readiness is asked, then PostgreSQL and Redis are both up', async () => {
+      // Given / When
+      const response = await request(api.getHttpServer()).get('/health/ready');
+
+      // Then
+      expect(response.status).toBe(200);
+      expect(response.body.details.redis).toEqual({ status: 'up' });
+    });
+
+    it('given the login page, when it is opened, then its console session is stored in the cluster', async () => {
+      // Given / When
+      const response = await request(api.getHttpServer()).get('/connexion').expect(200);
+      const cookie = decodeURIComponent(/relais\.sid=([^;]+)/.exec(String(response.headers['set-cookie']))?.[1] ?? '');
+      const sid = /^s:([^.]+)\./.exec(cookie)?.[1] ?? '';
+
+      // Then
+      expect(sid).not.toBe('');
+      expect(await redis.exists(`${env.redisPrefix}:session:${sid}`)).toBe(1);
+    });
+
+    it(
+      'given the worker on the cluster, when audit events wait in the outbox, then its scheduled sealing takes them into the journal',
+      async () => {
+        // Given
+        await db.query(
+          `INSERT INTO audit_outbox (occurred_at, actor_type, action)
+         SELECT now(), 'system', 'platform.demo_seeded' FROM generate_series(1, 3)`,
+        );
+
+        // When
+        const sealed = await until(
+          async () => {
+            const { rows } = await db.query('SELECT count(*)::int AS entries FROM audit_journal');
+            return rows[0].entries >= 3 ? rows[0].entries : false;
+          },
+          45_000,
+          'the worker to seal the events',
+        );
+
+        // Then
+        expect(sealed).toBe(3);
+        expect((await db.query('SELECT count(*)::int AS pending FROM audit_outbox')).rows[0].pending).toBe(0);
+      },
+      CLUSTER_TIMEOUT_MS,
+    );
   });
 
   it('given the prefixes, when their slots are asked, then every BullMQ key and every provider key each fall in one slot', async () => {
