@@ -10,10 +10,12 @@ import { Test } from '@nestjs/testing';
 import { LoginRateLimitGuard, LOGIN_ATTEMPTS_PER_WINDOW, SessionRedis } from '@relais/auth';
 import { loadConfig, projectRoot, RelaisConfigModule, type RelaisConfig } from '@relais/config';
 import { CLIENT_AUTH_FAILURES_PER_CLIENT, clientAuthLimit, RedisAdapter } from '@relais/delegation';
+import { PublicServiceDirectory } from '@relais/public-services';
 import { QueueModule, QueueName } from '@relais/queue';
 import { bullPrefix, createIoRedis, oidcKeyPrefix, type IoRedisConnection } from '@relais/redis';
 import {
   createTestEnvironment,
+  runCli,
   startRedisCluster,
   stopProcess,
   type TestEnvironment,
@@ -28,6 +30,7 @@ import pg from 'pg';
 import request from 'supertest';
 
 import { ApiModule } from '../apps/api/src/api.module.js';
+import { registerService } from '../apps/api/test/delegation-helpers.js';
 import { configureApi } from '../apps/api/src/create-api.js';
 
 const CLUSTER_TIMEOUT_MS = 60_000;
@@ -337,6 +340,39 @@ describe('Relais on a Redis Cluster', () => {
     });
 
     it(
+      'given a service the api has cached, when the CLI changes it, then the announcement over the cluster drops it from the cache',
+      async () => {
+        // Given
+        const directory = api.get(PublicServiceDirectory);
+        const { clientId } = await registerService(
+          api,
+          'Caisse en grappe',
+          ['papers'],
+          'http://localhost:3200/callback',
+        );
+        await until(
+          async () => {
+            await directory.find(clientId);
+            return directory.caching;
+          },
+          20_000,
+          'the api to subscribe to the announcements',
+        );
+        expect((await directory.find(clientId))?.name).toBe('Caisse en grappe');
+        await db.query("UPDATE public_services SET name = 'Écrit sans annonce' WHERE client_id = $1", [clientId]);
+        expect((await directory.find(clientId))?.name).toBe('Caisse en grappe');
+
+        // When
+        const result = await runCli(env, ['public-service:disable', clientId]);
+
+        // Then
+        expect(result.code).toBe(0);
+        expect((await directory.find(clientId))?.name).toBe('Écrit sans annonce');
+      },
+      CLUSTER_TIMEOUT_MS,
+    );
+
+    it(
       'given the worker on the cluster, when audit events wait in the outbox, then its scheduled sealing takes them into the journal',
       async () => {
         // Given
@@ -348,7 +384,9 @@ describe('Relais on a Redis Cluster', () => {
         // When
         const sealed = await until(
           async () => {
-            const { rows } = await db.query('SELECT count(*)::int AS entries FROM audit_journal');
+            const { rows } = await db.query('SELECT count(*)::int AS entries FROM audit_journal WHERE action = $1', [
+              'platform.demo_seeded',
+            ]);
             return rows[0].entries >= 3 ? rows[0].entries : false;
           },
           45_000,
