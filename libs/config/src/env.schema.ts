@@ -158,6 +158,14 @@ export const envSchema = z.object({
       'Key (32 bytes, base64) encrypting secrets at rest, such as TOTP seeds. The default is for development only: production refuses it. Generate one with `openssl rand -base64 32`.',
     )
     .meta({ sensitive: true }),
+  SECRETS_KEY_PREVIOUS: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes encoded in base64')
+    .optional()
+    .describe(
+      'The SECRETS_KEY being replaced, during a rotation only: what it encrypted still opens, and `secrets:rotate` encrypts it again under SECRETS_KEY. Unset once the rotation is done (docs/operations.md).',
+    )
+    .meta({ sensitive: true }),
   SMTP_URL: url(['smtp:', 'smtps:'])
     .optional()
     .describe(
@@ -216,6 +224,15 @@ export const envSchema = z.object({
   SHOW_STATE_BRAND: flag(false).describe(
     'Show the "République Française" brand block: only for State services allowed to use it.',
   ),
+  TRUST_PROXY: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(5)
+    .optional()
+    .describe(
+      'How many reverse proxies (load balancer, ingress) stand between clients and the api: the client IP (rate limits) is the address the farthest of them saw in `X-Forwarded-For`, and `X-Forwarded-Proto` is trusted from them. Default: 1 when ISSUER is https, else 0 (clients reach the api directly).',
+    ),
 });
 
 export type RelaisConfig = Readonly<z.infer<typeof envSchema>>;

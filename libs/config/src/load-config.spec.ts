@@ -37,6 +37,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ WORKER_SHUTDOWN_TIMEOUT_MS: '10' })).toThrow(/WORKER_SHUTDOWN_TIMEOUT_MS/);
   });
 
+  it('takes SECRETS_KEY_PREVIOUS (a rotation) only as 32 bytes of base64, and no default', () => {
+    expect(loadConfig({}).SECRETS_KEY_PREVIOUS).toBeUndefined();
+    const previous = Buffer.alloc(32, 9).toString('base64');
+    expect(loadConfig({ SECRETS_KEY_PREVIOUS: previous }).SECRETS_KEY_PREVIOUS).toBe(previous);
+    expect(() => loadConfig({ SECRETS_KEY_PREVIOUS: 'trop-courte' })).toThrow(/SECRETS_KEY_PREVIOUS/);
+  });
+
   it('returns a frozen object', () => {
     expect(Object.isFrozen(loadConfig({}))).toBe(true);
   });

@@ -65,6 +65,7 @@ import { ProviderKeys } from './services/provider-keys.service.js';
           config,
           redis,
           jwks: await keys.privateJwks(),
+          pairwiseKey: await keys.pairwiseKey(),
           accounts,
           publicServices,
           registry,

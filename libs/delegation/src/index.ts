@@ -26,3 +26,4 @@ export * from './services/delegation-opener.service.js';
 export * from './services/delegation-sweeper.service.js';
 export * from './services/provider-grants.service.js';
 export { RedisAdapter } from './provider/redis-adapter.js';
+export * from './services/provider-keys.service.js';

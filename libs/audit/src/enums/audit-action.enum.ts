@@ -7,6 +7,8 @@ export enum AuditAction {
   // Platform signing keys
   SigningKeyCreated = 'signing_key.created',
   SigningKeyRotated = 'signing_key.rotated',
+  SecretsKeyRotated = 'platform.secrets_key_rotated',
+  ProviderSigningKeysRotated = 'oidc_signing_key.rotated',
   // Structures (operator)
   StructureCreated = 'structure.created',
   StructurePerimeterChanged = 'structure.perimeter_changed',
