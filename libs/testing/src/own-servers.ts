@@ -43,6 +43,7 @@ export async function startRedisServer(port: number): Promise<ChildProcess> {
   await until(
     async () => {
       const client = new Redis({ port, lazyConnect: true, retryStrategy: () => null });
+      client.on('error', () => undefined); // refused until the server listens: the loop retries
       try {
         await client.connect();
         return (await client.ping()) === 'PONG';
@@ -180,6 +181,7 @@ export async function startRedisCluster(masters = 3): Promise<OwnRedisCluster> {
     }
     const clusterState = async (port: number) => {
       const client = new Redis({ port, lazyConnect: true, retryStrategy: () => null });
+      client.on('error', () => undefined); // refused until the server listens: the loop retries
       try {
         await client.connect();
         return /cluster_state:(\w+)/.exec(await client.cluster('INFO'))?.[1];
