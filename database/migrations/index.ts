@@ -21,6 +21,7 @@ import { MandateExpiryCursor1765700000000 } from './1765700000000-mandate-expiry
 import { ReportExports1765800000000 } from './1765800000000-report-exports.js';
 import { OidcSecrets1766900000000 } from './1766900000000-oidc-secrets.js';
 import { OidcKeyRotation1766910000000 } from './1766910000000-oidc-key-rotation.js';
+import { StructureRequestRetention1766920000000 } from './1766920000000-structure-request-retention.js';
 
 /** Every migration, in order. Listed explicitly so the same list works from dist/ and in tests. */
 export const migrations = [
@@ -47,4 +48,5 @@ export const migrations = [
   ReportExports1765800000000,
   OidcSecrets1766900000000,
   OidcKeyRotation1766910000000,
+  StructureRequestRetention1766920000000,
 ];

@@ -100,6 +100,15 @@ export const envSchema = z.object({
     .describe(
       'The worker also signs a checkpoint of the last sealed entry when the newest checkpoint is older than this, if entries were sealed since.',
     ),
+  STRUCTURE_REQUEST_RETENTION_MONTHS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(120)
+    .default(12)
+    .describe(
+      "Months a refused or closed request to join is kept with the applicant's name and address and the planned aides; then the daily retention job removes them. The request itself (SIRET, structure) and the journal stay.",
+    ),
   RETENTION_YEARS: z.coerce
     .number()
     .int()

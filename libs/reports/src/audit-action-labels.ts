@@ -60,6 +60,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   [AuditAction.StructureRequestAccepted]: 'Demande d’inscription acceptée',
   [AuditAction.StructureRequestRefused]: 'Demande d’inscription refusée',
   [AuditAction.StructureRequestClosed]: 'Demande d’inscription fermée',
+  [AuditAction.StructureRequestPersonalDataRemoved]:
+    'Données personnelles d’une demande d’inscription supprimées (conservation)',
   [AuditAction.StructureRequestLinkSent]: 'Nouveau lien envoyé pour une demande d’inscription',
   [AuditAction.AidesImported]: 'Aidants importés depuis un fichier',
   [AuditAction.QueueJobsRetried]: 'Tâches en échec relancées',

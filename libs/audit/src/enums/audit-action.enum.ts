@@ -74,6 +74,7 @@ export enum AuditAction {
   StructureRequestRefused = 'structure_request.refused',
   StructureRequestClosed = 'structure_request.closed',
   StructureRequestLinkSent = 'structure_request.link_sent',
+  StructureRequestPersonalDataRemoved = 'structure_request.personal_data_removed',
   AidesImported = 'aides.imported',
   // Queue board (operator): failed jobs retried, one (`jobId`) or all of a queue (`failedJobs: 'all'`)
   QueueJobsRetried = 'queue.jobs_retried',
