@@ -163,8 +163,11 @@ try {
   for (const child of children) child.kill('SIGTERM');
   await app.close().catch(() => undefined);
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const keys = await redis.keys('relais-bench-delegation*');
-  if (keys.length > 0) await redis.del(...keys);
+  // Relais' keys, hash-tagged ones included, and the bare provider's (`relais-bench-delegation:bare…`).
+  for (const pattern of ['relais-bench-delegation*', '{relais-bench-delegation*']) {
+    const keys = await redis.keys(pattern);
+    if (keys.length > 0) await redis.del(...keys);
+  }
   await redis.quit();
   await dropDatabase(url.toString());
 }

@@ -47,6 +47,20 @@ export const envSchema = z.object({
     .default('redis://127.0.0.1:6379')
     .describe('Redis connection URL (queues, console sessions, login rate limits, OpenID provider state).')
     .meta({ sensitive: true }),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .refine(
+      (value) =>
+        value
+          .split(',')
+          .every((node) => URL.canParse(node.trim()) && ['redis:', 'rediss:'].includes(new URL(node.trim()).protocol)),
+      { message: 'must be redis:// or rediss:// URLs separated by commas' },
+    )
+    .optional()
+    .describe(
+      'Set to use a Redis Cluster instead of REDIS_URL: some of its nodes as `redis://` or `rediss://` URLs separated by commas (the others are discovered); the first one gives the user, password and TLS of every node. Every key that a command or script uses together shares a hash tag (see docs/kubernetes.md).',
+    )
+    .meta({ sensitive: true }),
   REDIS_PREFIX: z
     .string()
     .regex(/^[a-z0-9_-]+$/i, 'letters, digits, "-" and "_" only')
@@ -127,6 +141,15 @@ export const envSchema = z.object({
     .max(64)
     .default(2)
     .describe('How many jobs of the mandates queue (expiry, revocation propagation) one worker runs at once.'),
+  WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(3_600_000)
+    .default(60_000)
+    .describe(
+      "On SIGTERM a worker lets its jobs in progress finish, then exits; past this it exits anyway and BullMQ gives the unfinished jobs to another worker (every job is idempotent). Keep the orchestrator's grace period above it (Kubernetes: terminationGracePeriodSeconds).",
+    ),
   METRICS_PORT: z.coerce
     .number()
     .int()

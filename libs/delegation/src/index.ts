@@ -15,6 +15,7 @@ export {
   CLIENT_AUTH_FAILURES_PER_CLIENT,
   CLIENT_AUTH_FAILURES_PER_IP,
   CLIENT_AUTH_WINDOW_MS,
+  clientAuthLimit,
 } from './provider/client-auth-limit.js';
 export * from './interfaces/actor.interface.js';
 export * from './provider/provider-errors.js';

@@ -6,7 +6,7 @@ import {
   type PublicServiceDirectory,
   type PublicServicesService,
 } from '@relais/public-services';
-import type { Redis } from 'ioredis';
+import { type IoRedisConnection, oidcKeyPrefix } from '@relais/redis';
 import Provider, {
   type AdapterPayload,
   type Configuration,
@@ -69,7 +69,7 @@ function postLogoutAddress(ctx: KoaContextWithOIDC): string | undefined {
 
 export interface ProviderDependencies {
   config: RelaisConfig;
-  redis: Redis;
+  redis: IoRedisConnection;
   jwks: { keys: object[] };
   /** The key of the pairwise subjects (ProviderKeys.pairwiseKey). */
   pairwiseKey: Buffer;
@@ -108,7 +108,7 @@ const DISCLOSE_ACT = 'relais_disclose_act';
  */
 export function createRelaisProvider(deps: ProviderDependencies): Provider {
   const { config, redis, accounts, publicServices, registry, pages } = deps;
-  const prefix = `${config.REDIS_PREFIX}:oidc:`;
+  const prefix = oidcKeyPrefix(config.REDIS_PREFIX);
 
   const policy = interactionPolicy.base();
   // A delegated login always picks its citizen: an earlier session never answers for a new request.
