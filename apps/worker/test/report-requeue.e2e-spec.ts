@@ -18,6 +18,7 @@ import {
   type TestEnvironment,
   until,
 } from '@relais/testing';
+import { bullPrefix } from '@relais/redis';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 
@@ -109,7 +110,7 @@ describe('report exports asked for while Redis is down (own Redis, real worker)'
     redis ??= await startRedisServer(redisPort);
     const queue = new Queue(QueueName.Reports, {
       connection: { url: `redis://127.0.0.1:${redisPort}` },
-      prefix: `${env.redisPrefix}:bull`,
+      prefix: bullPrefix(env.redisPrefix),
     });
     try {
       const waitingId = await request();
