@@ -19,6 +19,8 @@ import { ConsentTranslations1766100000000 } from './1766100000000-consent-transl
 import { Onboarding1766000000000 } from './1766000000000-onboarding.js';
 import { MandateExpiryCursor1765700000000 } from './1765700000000-mandate-expiry-cursor.js';
 import { ReportExports1765800000000 } from './1765800000000-report-exports.js';
+import { NotificationsWithoutForeignKeys1766300000000 } from './1766300000000-notifications-without-foreign-keys.js';
+import { NullKeysOutOfIndexes1766310000000 } from './1766310000000-null-keys-out-of-indexes.js';
 
 /** Every migration, in order. Listed explicitly so the same list works from dist/ and in tests. */
 export const migrations = [
@@ -43,4 +45,6 @@ export const migrations = [
   Onboarding1766000000000,
   MandateExpiryCursor1765700000000,
   ReportExports1765800000000,
+  NotificationsWithoutForeignKeys1766300000000,
+  NullKeysOutOfIndexes1766310000000,
 ];
