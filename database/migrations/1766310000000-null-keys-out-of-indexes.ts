@@ -16,7 +16,9 @@ export class NullKeysOutOfIndexes1766310000000 implements MigrationInterface {
       'CREATE UNIQUE INDEX mandates_remote_token_hash_key ON mandates (remote_token_hash) WHERE remote_token_hash IS NOT NULL',
     );
     await db.query('DROP INDEX notifications_dedup_key');
-    await db.query('CREATE UNIQUE INDEX notifications_dedup_key ON notifications (dedup_key) WHERE dedup_key IS NOT NULL');
+    await db.query(
+      'CREATE UNIQUE INDEX notifications_dedup_key ON notifications (dedup_key) WHERE dedup_key IS NOT NULL',
+    );
     await db.query('DROP INDEX notifications_aide');
     await db.query('CREATE INDEX notifications_aide ON notifications (aide_id) WHERE aide_id IS NOT NULL');
   }
@@ -27,8 +29,6 @@ export class NullKeysOutOfIndexes1766310000000 implements MigrationInterface {
     await db.query('DROP INDEX notifications_dedup_key');
     await db.query('CREATE UNIQUE INDEX notifications_dedup_key ON notifications (dedup_key)');
     await db.query('DROP INDEX mandates_remote_token_hash_key');
-    await db.query(
-      'ALTER TABLE mandates ADD CONSTRAINT mandates_remote_token_hash_key UNIQUE (remote_token_hash)',
-    );
+    await db.query('ALTER TABLE mandates ADD CONSTRAINT mandates_remote_token_hash_key UNIQUE (remote_token_hash)');
   }
 }
