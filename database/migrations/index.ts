@@ -22,6 +22,8 @@ import { ReportExports1765800000000 } from './1765800000000-report-exports.js';
 import { OidcSecrets1766900000000 } from './1766900000000-oidc-secrets.js';
 import { OidcKeyRotation1766910000000 } from './1766910000000-oidc-key-rotation.js';
 import { StructureRequestRetention1766920000000 } from './1766920000000-structure-request-retention.js';
+import { NotificationsWithoutForeignKeys1766300000000 } from './1766300000000-notifications-without-foreign-keys.js';
+import { NullKeysOutOfIndexes1766310000000 } from './1766310000000-null-keys-out-of-indexes.js';
 
 /** Every migration, in order. Listed explicitly so the same list works from dist/ and in tests. */
 export const migrations = [
@@ -49,4 +51,6 @@ export const migrations = [
   OidcSecrets1766900000000,
   OidcKeyRotation1766910000000,
   StructureRequestRetention1766920000000,
+  NotificationsWithoutForeignKeys1766300000000,
+  NullKeysOutOfIndexes1766310000000,
 ];

@@ -137,6 +137,33 @@ describe('mandates: expiry and revocation follow-up', () => {
     ).toBe(ids.length);
   });
 
+  it('leaves alone a mandate another transaction holds, and does not end it once that one revoked it', async () => {
+    // Given a due mandate that a revocation holds (row locked, not yet committed)
+    const [held, free] = await insertActiveMandates(db, owners, 2, minutes(-1));
+    const revocation = db.createQueryRunner();
+    await revocation.startTransaction();
+    try {
+      await revocation.query('SELECT id FROM mandates WHERE id = $1 FOR UPDATE', [held]);
+      // When expiry runs meanwhile
+      const run = await expiry.expireDue();
+      // Then it ended the other one only
+      expect(run.expired).toBe(1);
+      expect(await status(free)).toBe('expired');
+      await revocation.query("UPDATE mandates SET status = 'revoked', revoked_at = now() WHERE id = $1", [held]);
+      await revocation.commitTransaction();
+    } finally {
+      await revocation.release();
+    }
+    // And once the revocation committed, a later run does not end the revoked mandate
+    expect((await expiry.expireDue()).expired).toBe(0);
+    expect(await status(held)).toBe('revoked');
+    expect(
+      await count("SELECT count(*)::int AS n FROM audit_outbox WHERE action = 'mandate.expired' AND mandate_id = $1", [
+        held,
+      ]),
+    ).toBe(0);
+  });
+
   it('does nothing the second time', async () => {
     // Given a run that expired a mandate
     await insertActiveMandates(db, owners, 1, minutes(-1));

@@ -37,7 +37,7 @@ export class Notification {
 
   /**
    * Unique when set: emails a repeated job may queue again (daily digest, seven-day notice,
-   * mandate created) carry one, and are inserted with ON CONFLICT (dedup_key) DO NOTHING.
+   * mandate created) carry one, and are inserted with ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING.
    */
   @Column({ name: 'dedup_key', type: 'text', nullable: true, unique: true })
   dedupKey: string | null;

@@ -79,7 +79,7 @@ export class CitizenNotices {
                                    'uses', jsonb_agg(use ORDER BY created_at, id))
            FROM uses
           GROUP BY citizen_id, mandate_id, day
-         ON CONFLICT (dedup_key) DO NOTHING
+         ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
          RETURNING id`,
       [day, NotificationKind.CitizenMandateUsed, PROCEDURE_AREA_LABELS],
     );
@@ -113,7 +113,7 @@ export class CitizenNotices {
                                  'expiresAt', ${isoUtc('expires_at')},
                                  'daysLeft', ceil(extract(epoch FROM expires_at - $1::timestamptz) / 86400)::int)
          FROM due WHERE areas IS NOT NULL
-       ON CONFLICT (dedup_key) DO NOTHING
+       ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING
        RETURNING id`,
       [now, NotificationKind.CitizenMandateEndsSoon, MandateStatus.Active, PROCEDURE_AREA_LABELS, ENDING_NOTICE_DAYS],
     );
