@@ -5,3 +5,4 @@ export * from './error-catalogue.js';
 export * from './errors-markdown.js';
 export * from './validation-failed.exception.js';
 export * from './validation.pipe.js';
+export * from './hostile-text.js';

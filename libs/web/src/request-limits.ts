@@ -1,0 +1,57 @@
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+
+import { DomainException, ErrorCode, errorText } from '@relais/exceptions';
+import type { NextFunction, Request, Response } from 'express';
+
+/** The longest URL Relais answers (nginx's default header buffer is 8 KiB too); longer → 414. */
+export const MAX_URL_LENGTH = 8 * 1024;
+
+/** How long a connection whose headers overflowed may keep sending before it is closed (to read our answer). */
+const DRAIN_MS = 2_000;
+
+/** Refuses a URL over MAX_URL_LENGTH with the French 414 page (or JSON), before any route parses it. */
+export function urlLengthLimit() {
+  return (req: Request, _res: Response, next: NextFunction) =>
+    next(req.originalUrl.length > MAX_URL_LENGTH ? new DomainException(ErrorCode.UriTooLong) : undefined);
+}
+
+/** A plain page, since Express never sees these requests: no template, no value from the request. */
+function page(code: ErrorCode.UriTooLong | ErrorCode.HeadersTooLarge): string {
+  const { status, title, message } = errorText(code);
+  const html = `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${title} — Relais</title></head><body><main><h1>${title}</h1><p>${message}</p><p><a href="/">Retour à l’accueil</a></p></main></body></html>`;
+  const reason = status === 414 ? 'URI Too Long' : 'Request Header Fields Too Large';
+  return [
+    `HTTP/1.1 ${status} ${reason}`,
+    'Content-Type: text/html; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(html)}`,
+    'Connection: close',
+    'Cache-Control: no-store',
+    'X-Content-Type-Options: nosniff',
+    '',
+    html,
+  ].join('\r\n');
+}
+
+/**
+ * Requests whose request line or headers exceed Node's limit (maxHeaderSize, 16 KiB) never reach
+ * Express. Node would answer 431 and destroy the socket at once, so a client still sending gets a
+ * connection reset instead of the answer. Here: 414 when the request line alone overflowed, 431
+ * otherwise, then the rest of what the client sends is read and dropped for DRAIN_MS, so the
+ * answer arrives.
+ */
+export function answerOversizedRequests(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
+    if (error.code !== 'HPE_HEADER_OVERFLOW' || !socket.writable) {
+      if (socket.writable && error.code !== 'ECONNRESET')
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    const requestLineEnded = error.rawPacket?.includes('\r\n') ?? true;
+    socket.end(page(requestLineEnded ? ErrorCode.HeadersTooLarge : ErrorCode.UriTooLong));
+    socket.on('data', () => undefined).resume();
+    socket.setTimeout(DRAIN_MS, () => socket.destroy());
+    socket.once('end', () => socket.destroy());
+  });
+}
