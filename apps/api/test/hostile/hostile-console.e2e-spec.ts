@@ -45,7 +45,7 @@ describe('hostile input on the console forms and queries (fast-check)', () => {
   let stepUpUser: TestMember;
   let enrolee: TestMember;
   const sessions: Record<
-    'aide' | 'supervisor' | 'operator' | 'anonymous' | 'pendingCode',
+    'aide' | 'supervisor' | 'operator' | 'anonymous' | 'pendingCode' | 'pendingEnrolment' | 'stepUp' | 'leaving',
     { agent: Agent; csrf: string }
   > = {} as never;
   let mandateId: string;
@@ -149,7 +149,7 @@ describe('hostile input on the console forms and queries (fast-check)', () => {
   const loginPage = { beforeEach: () => forgetLoginAttempts() };
   const codePage = { beforeEach: () => forgetFailures(), countsFailuresIn: ['aides', 'audit_outbox'] };
 
-  const routes: () => HostileRoute[] = () => [
+  const routes = (): HostileRoute[] => [
     // Login pages
     {
       dto: 'LoginForm',
@@ -212,6 +212,7 @@ describe('hostile input on the console forms and queries (fast-check)', () => {
       valid: {},
       // A logout without a hostile field is valid: the next case gets a new session.
       afterAccepted: async () => {
+        await forgetLoginAttempts();
         sessions.leaving = await session(aide, '/espace');
       },
     },

@@ -107,8 +107,8 @@ export interface HostileRoute {
   method: 'GET' | 'POST';
   /** The path, or the path for a hostile (or valid) path parameter. */
   path: string | ((param: string) => string);
-  /** The valid value of the path parameter (when `path` is a function). */
-  param?: string;
+  /** The valid value of the path parameter (when `path` is a function), read before each case. */
+  param?: string | (() => string);
   client: () => HostileClient;
   /** The CSRF token of the client's session (POST forms). */
   csrf?: () => string;
@@ -132,6 +132,8 @@ export interface DtoTally {
   refused: number;
   accepted: number;
   routes: Set<string>;
+  /** How many answers of each status. */
+  statuses: Map<number, number>;
 }
 
 /** Cases per DTO, printed at the end of each file (CI shows how much was tried). */
@@ -142,7 +144,12 @@ export function printTallies(file: string): void {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(
       ([dto, t]) =>
-        `hostile-input ${dto}: ${t.cases} generated cases over ${t.routes.size} route(s) (${t.refused} refused with 4xx, ${t.accepted} accepted safely)`,
+        `hostile-input ${dto}: ${t.cases} generated cases over ${t.routes.size} route(s) (${t.refused} refused with 4xx, ${t.accepted} accepted safely; ${[
+          ...t.statuses,
+        ]
+          .sort(([a], [b]) => a - b)
+          .map(([status, n]) => `${status}×${n}`)
+          .join(' ')})`,
     );
   const total = [...tallies.values()].reduce((sum, t) => sum + t.cases, 0);
   console.log(`${file}\n${lines.join('\n')}\nhostile-input total: ${total} cases`);
@@ -158,22 +165,40 @@ const label = (route: HostileRoute) =>
  * surely refuses — must leave every table as it was.
  */
 export async function assertHostileRoute(route: HostileRoute, db: DataSource, numRuns: number): Promise<void> {
-  const tally = tallies.get(route.dto) ?? { cases: 0, refused: 0, accepted: 0, routes: new Set<string>() };
+  const tally = tallies.get(route.dto) ?? {
+    cases: 0,
+    refused: 0,
+    accepted: 0,
+    routes: new Set<string>(),
+    statuses: new Map<number, number>(),
+  };
   tallies.set(route.dto, tally);
   tally.routes.add(label(route));
+  // null: the route's valid parameter; a string: a hostile one.
   const params =
     typeof route.path === 'function'
-      ? fc.oneof({ weight: 2, arbitrary: fc.constant(route.param ?? 'x') }, { weight: 1, arbitrary: hostileString })
-      : fc.constant('');
+      ? fc.oneof({ weight: 2, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: hostileString })
+      : fc.constant(null);
+  const validParam = () => (typeof route.param === 'function' ? route.param() : (route.param ?? 'x'));
   const arbitrary = fc.tuple(hostileCases(route.valid, { required: route.required }), params);
   const outcome = await fc.check(
     fc.asyncProperty(arbitrary, async ([hostile, param]) => {
       await route.beforeEach?.();
       const before = withoutTables(await databaseFingerprint(db), route.countsFailuresIn);
-      const path = typeof route.path === 'function' ? route.path(percentEncode(param)) : route.path;
+      const path =
+        typeof route.path === 'function'
+          ? route.path(param === null ? validParam() : percentEncode(param))
+          : route.path;
       const answer = await send(route, path, hostile);
       const where = `${label(route)} (${route.dto}) answered ${answer.status}`;
       tally.cases += 1;
+      if (process.env.HOSTILE_DEBUG) {
+        const summary = /<title>([^<]*)<\/title>|"message":"([^"]*)"/.exec(answer.text);
+        console.log(
+          `${where}: ${summary?.[1] ?? summary?.[2] ?? ''} ← ${JSON.stringify(hostile.fields).slice(0, 160)}`,
+        );
+      }
+      tally.statuses.set(answer.status, (tally.statuses.get(answer.status) ?? 0) + 1);
       if (answer.status >= 500 || answer.status < 200) throw new Error(`${where}: ${answer.text.slice(0, 300)}`);
       const leak = LEAK.exec(answer.text);
       if (leak) throw new Error(`${where} with a stack trace or internal detail: ${leak[0]}`);
@@ -183,7 +208,7 @@ export async function assertHostileRoute(route: HostileRoute, db: DataSource, nu
       }
       // A query string carries text only: a "wrong type" arrives as its JSON text.
       const surelyInvalid = hostile.surelyInvalid && !(route.method === 'GET' && hostile.kind === 'wrongType');
-      const hostileParam = param !== (route.param ?? 'x') && typeof route.path === 'function';
+      const hostileParam = param !== null;
       if (surelyInvalid && (answer.status < 400 || answer.status >= 500)) {
         throw new Error(`${where} to a case its DTO must refuse: ${JSON.stringify(hostile.fields).slice(0, 200)}`);
       }
