@@ -317,6 +317,15 @@ describe('hostile input on the console forms and queries (fast-check)', () => {
       required: [],
     },
     {
+      dto: 'OperatorMessageForm',
+      method: 'POST',
+      path: (id) => `/operateur/demandes/${id}/modifications`,
+      param: () => requestId,
+      ...as('operator'),
+      valid: { message: 'Précisez l’adresse.' },
+      required: [],
+    },
+    {
       dto: 'ConsentTranslationForm',
       method: 'POST',
       path: '/operateur/traductions',
@@ -339,6 +348,19 @@ describe('hostile input on the console forms and queries (fast-check)', () => {
       param: 'inconnue',
       ...as('operator'),
       valid: {},
+    },
+    {
+      dto: 'OperatorImportForm',
+      method: 'POST',
+      path: '/operateur/import-aidants',
+      ...as('operator'),
+      // An upload names the structure; the preview it gives is kept 30 minutes (a valid case stores one).
+      valid: { structureId },
+      upload: {
+        field: 'file',
+        filename: 'aidants.csv',
+        content: 'prénom;nom;adresse électronique;rôle;formé\nLéa;Martin;lea.import.hostile@example.fr;aidant;oui\n',
+      },
     },
     {
       dto: 'ImportConfirmForm',
@@ -367,6 +389,7 @@ describe('hostile input on the console forms and queries (fast-check)', () => {
     'OperatorMessageForm',
     'ConsentTranslationForm',
     'PublicServiceAreasForm',
+    'OperatorImportForm',
   ])(
     'given hostile %s inputs, when sent to each route taking them, then every answer is a safe 4xx or a safe acceptance',
     async (dto) => {

@@ -125,6 +125,8 @@ export interface HostileRoute {
    * (aides.failed_logins, then a lockout and its journal entry), which is no partial record.
    */
   countsFailuresIn?: string[];
+  /** A file upload: the fields go in a multipart body beside this file, the CSRF token in the query. */
+  upload?: { field: string; filename: string; content: string };
 }
 
 export interface DtoTally {
@@ -248,8 +250,28 @@ function send(route: HostileRoute, path: string, hostile: HostileCase): Promise<
     const query = urlEncoded(fields);
     return client.send('GET', query ? `${path}?${query}` : path);
   }
+  if (route.upload)
+    return client.send(
+      'POST',
+      `${path}?_csrf=${percentEncode(route.csrf?.() ?? '')}`,
+      multipart(hostile.fields, route.upload),
+    );
   if (hostile.encoding === 'json') {
     return client.send('POST', path, { type: 'application/json', data: JSON.stringify(fields) });
   }
   return client.send('POST', path, { type: 'application/x-www-form-urlencoded', data: urlEncoded(fields) });
+}
+
+/** A multipart/form-data body: each field (repeated for a list, JSON for a non-text value), then the file. */
+function multipart(fields: Record<string, unknown>, upload: NonNullable<HostileRoute['upload']>) {
+  const boundary = `----relais-hostile-${Math.random().toString(16).slice(2)}`;
+  const quoted = (name: string) => name.replace(/["\r\n]/g, '_');
+  const parts = Object.entries(fields).flatMap(([name, value]) =>
+    (Array.isArray(value) ? value : [value]).map(
+      (one) =>
+        `--${boundary}\r\nContent-Disposition: form-data; name="${quoted(name)}"\r\n\r\n${typeof one === 'string' ? one : JSON.stringify(one)}\r\n`,
+    ),
+  );
+  const file = `--${boundary}\r\nContent-Disposition: form-data; name="${upload.field}"; filename="${upload.filename}"\r\nContent-Type: text/csv\r\n\r\n${upload.content}\r\n--${boundary}--\r\n`;
+  return { type: `multipart/form-data; boundary=${boundary}`, data: parts.join('') + file };
 }
