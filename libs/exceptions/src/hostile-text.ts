@@ -8,8 +8,8 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * surrogates: no person types them, PostgreSQL refuses NUL in text, and a lone surrogate cannot
  * be stored as UTF-8 without being changed.
  */
-// eslint-disable-next-line no-control-regex
 const UNSAFE_CHARACTER =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export const UNSAFE_CHARACTER_MESSAGE = 'Ce champ contient un caractère invisible ou non autorisé : retirez-le.';

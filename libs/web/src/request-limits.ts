@@ -7,6 +7,16 @@ import type { NextFunction, Request, Response } from 'express';
 /** The longest URL Relais answers (nginx's default header buffer is 8 KiB too); longer → 414. */
 export const MAX_URL_LENGTH = 8 * 1024;
 
+/**
+ * multer limits of an upload form: its files (count and size), and few, short text fields (the
+ * CSRF token travels in the query), so that a multipart body cannot be made of thousands of parts.
+ */
+export function uploadLimits({ fileSize, files }: { fileSize: number; files: number }) {
+  return {
+    limits: { fileSize, files, fields: 5, fieldSize: 1024, fieldNameSize: 100, parts: files + 5, headerPairs: 20 },
+  };
+}
+
 /** How long a connection whose headers overflowed may keep sending before it is closed (to read our answer). */
 const DRAIN_MS = 2_000;
 
@@ -48,8 +58,10 @@ export function answerOversizedRequests(server: Server): void {
       socket.destroy();
       return;
     }
-    const requestLineEnded = error.rawPacket?.includes('\r\n') ?? true;
-    socket.end(page(requestLineEnded ? ErrorCode.HeadersTooLarge : ErrorCode.UriTooLong));
+    // What was received so far starts with the request line: over MAX_URL_LENGTH, the URL is to blame.
+    const lineEnd = error.rawPacket?.indexOf('\r\n') ?? 0;
+    const urlTooLong = lineEnd === -1 || lineEnd > MAX_URL_LENGTH;
+    socket.end(page(urlTooLong ? ErrorCode.UriTooLong : ErrorCode.HeadersTooLarge));
     socket.on('data', () => undefined).resume();
     socket.setTimeout(DRAIN_MS, () => socket.destroy());
     socket.once('end', () => socket.destroy());
