@@ -371,6 +371,97 @@ describe('hostile input on the console forms and queries (fast-check)', () => {
     },
   ];
 
+  /** Routes that read a path parameter or a query value without a DTO (the global pipe still checks them). */
+  const routesWithoutDto = (): HostileRoute[] => {
+    const get = (
+      label: string,
+      path: (param: string) => string,
+      param: () => string,
+      who: keyof typeof sessions,
+      valid: Record<string, string> = {},
+    ): HostileRoute => ({
+      dto: `(no DTO) GET ${label}`,
+      method: 'GET',
+      path,
+      param,
+      client: () => agentClient(sessions[who].agent),
+      valid,
+      required: [],
+      withoutDto: true,
+    });
+    return [
+      get(
+        '/mandats/:id',
+        (id) => `/mandats/${id}`,
+        () => mandateId,
+        'aide',
+        { revocation: 'papers' },
+      ),
+      get(
+        '/mandats/:id/identification',
+        (id) => `/mandats/${id}/identification`,
+        () => mandateId,
+        'aide',
+      ),
+      get(
+        '/mandats/:id/attestations/:attestationId',
+        (id) => `/mandats/${mandateId}/attestations/${id}`,
+        () => '00000000-0000-4000-8000-000000000000',
+        'aide',
+      ),
+      get(
+        '/mandats/nouveau',
+        () => '/mandats/nouveau',
+        () => 'x',
+        'aide',
+        { renouvellement: mandateId },
+      ),
+      get(
+        '/connexion',
+        () => '/connexion',
+        () => 'x',
+        'anonymous',
+        { compte: 'cree', deconnecte: '1' },
+      ),
+      get(
+        '/invitation/:token',
+        (token) => `/invitation/${token}`,
+        () => invitationToken,
+        'anonymous',
+      ),
+      get(
+        '/rapports/:id',
+        (id) => `/rapports/${id}`,
+        () => '00000000-0000-4000-8000-000000000000',
+        'supervisor',
+        { actualisation: '1' },
+      ),
+      get(
+        '/rapports/:id/fichier',
+        (id) => `/rapports/${id}/fichier`,
+        () => '00000000-0000-4000-8000-000000000000',
+        'supervisor',
+      ),
+      get(
+        '/operateur/demandes/:id',
+        (id) => `/operateur/demandes/${id}`,
+        () => requestId,
+        'operator',
+      ),
+      get(
+        '/operateur/rapports/:id/signature',
+        (id) => `/operateur/rapports/${id}/signature`,
+        () => '00000000-0000-4000-8000-000000000000',
+        'operator',
+      ),
+    ];
+  };
+
+  it('given hostile path parameters and query values on the console routes without a DTO, then every answer is a safe 4xx or a safe page', async () => {
+    for (const route of routesWithoutDto()) await assertHostileRoute(route, db, Math.ceil(HOSTILE_RUNS / 2));
+    expect(routesWithoutDto()).toHaveLength(10);
+  }, 300_000);
+
   it.each([
     'LoginForm',
     'CodeForm',

@@ -125,6 +125,8 @@ export interface HostileRoute {
    * (aides.failed_logins, then a lockout and its journal entry), which is no partial record.
    */
   countsFailuresIn?: string[];
+  /** No DTO: the route reads its few query values by name and ignores the others (no whitelist to refuse them). */
+  withoutDto?: boolean;
   /** A file upload: the fields go in a multipart body beside this file, the CSRF token in the query. */
   upload?: { field: string; filename: string; content: string };
 }
@@ -209,7 +211,10 @@ export async function assertHostileRoute(route: HostileRoute, db: DataSource, nu
         if (reflected) throw new Error(`${where} reflecting ${JSON.stringify(reflected)} unescaped`);
       }
       // A query string carries text only: a "wrong type" arrives as its JSON text.
-      const surelyInvalid = hostile.surelyInvalid && !(route.method === 'GET' && hostile.kind === 'wrongType');
+      const surelyInvalid =
+        hostile.surelyInvalid &&
+        !(route.method === 'GET' && hostile.kind === 'wrongType') &&
+        !(route.withoutDto && hostile.kind === 'extra');
       const hostileParam = param !== null;
       if (surelyInvalid && (answer.status < 400 || answer.status >= 500)) {
         throw new Error(`${where} to a case its DTO must refuse: ${JSON.stringify(hostile.fields).slice(0, 200)}`);

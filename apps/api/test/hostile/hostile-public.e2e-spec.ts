@@ -282,6 +282,56 @@ describe('hostile input on the public, consent, delegation and portal pages (fas
     300_000,
   );
 
+  /** Public routes that read a path parameter or a query value without a DTO. */
+  const routesWithoutDto = (): HostileRoute[] => {
+    const anonymousGet = (
+      label: string,
+      path: (param: string) => string,
+      param: string,
+      valid: Record<string, string> = {},
+    ): HostileRoute => ({
+      dto: `(no DTO) GET ${label}`,
+      method: 'GET',
+      path,
+      param,
+      client: () => agentClient(anonymous.agent),
+      valid,
+      required: [],
+      withoutDto: true,
+    });
+    return [
+      anonymousGet('/verify/:code', (code) => `/verify/${code}`, 'ABCD-EFGH-JKLM'),
+      anonymousGet('/verify', () => '/verify', 'x', { code: 'ABCD-EFGH-JKLM' }),
+      anonymousGet('/rejoindre/demande/:token', (token) => `/rejoindre/demande/${token}`, 'A'.repeat(43)),
+      anonymousGet('/consentement/lien/:token', (token) => `/consentement/lien/${token}`, 'A'.repeat(43)),
+      {
+        dto: '(no DTO) GET /delegation/:uid/confirmation',
+        method: 'GET',
+        path: (uid) => `/delegation/${uid}/confirmation`,
+        param: () => delegation.uid,
+        client: () => agentClient(delegation.agent),
+        valid: { citoyen: citizenId, demarche: 'papers' },
+        required: [],
+        withoutDto: true,
+      },
+      {
+        dto: '(no DTO) GET /usager/mandats/:id/attestations/:attestationId',
+        method: 'GET',
+        path: (id) => `/usager/mandats/${portalMandateId}/attestations/${id}`,
+        param: '00000000-0000-4000-8000-000000000000',
+        ...citizenClient,
+        valid: {},
+        required: [],
+        withoutDto: true,
+      },
+    ];
+  };
+
+  it('given hostile path parameters and query values on the public routes without a DTO, then every answer is a safe 4xx or a safe page', async () => {
+    for (const route of routesWithoutDto()) await assertHostileRoute(route, db, Math.ceil(HOSTILE_RUNS / 2));
+    expect(routesWithoutDto()).toHaveLength(6);
+  }, 300_000);
+
   it('given the citizen still logged in after every hostile case, then the portal still answers her (no case broke the session)', async () => {
     const home = await citizen.visitor.get('/usager');
     expect(home.status).toBe(200);
