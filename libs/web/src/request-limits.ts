@@ -26,6 +26,13 @@ export function urlLengthLimit() {
     next(req.originalUrl.length > MAX_URL_LENGTH ? new DomainException(ErrorCode.UriTooLong) : undefined);
 }
 
+/** Node's own answers to the other client errors (lib/_http_server.js), kept when we listen to 'clientError'. */
+const NODE_ANSWERS: Record<string, string> = {
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 'HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\n\r\n',
+  ERR_HTTP_REQUEST_TIMEOUT: 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n',
+  default: 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n',
+};
+
 /** A plain page, since Express never sees these requests: no template, no value from the request. */
 function page(code: ErrorCode.UriTooLong | ErrorCode.HeadersTooLarge): string {
   const { status, title, message } = errorText(code);
@@ -52,9 +59,11 @@ function page(code: ErrorCode.UriTooLong | ErrorCode.HeadersTooLarge): string {
  */
 export function answerOversizedRequests(server: Server): void {
   server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
-    if (error.code !== 'HPE_HEADER_OVERFLOW' || !socket.writable) {
-      if (socket.writable && error.code !== 'ECONNRESET')
-        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    // As Node does: answer only when no response of this connection has started.
+    const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    const mayAnswer = socket.writable && !inFlight?.headersSent;
+    if (error.code !== 'HPE_HEADER_OVERFLOW' || !mayAnswer) {
+      if (mayAnswer) socket.write(NODE_ANSWERS[error.code ?? ''] ?? NODE_ANSWERS.default);
       socket.destroy();
       return;
     }

@@ -217,6 +217,12 @@ describe('size limits: bodies, uploads, URLs and headers get a 4xx answer, never
       expect(answer.status).toBe(431);
     });
 
+    it('given a malformed request line, when it is sent, then Node’s own 400 still answers (only the header overflow is ours)', async () => {
+      const answer = await rawExchange(port, 'NOT-HTTP \u0000\r\n\r\n');
+
+      expect(answer.status).toBe(400);
+    });
+
     it('given a 300 kB URL (the client still writing it when the server has read 16 KiB), when it is sent, then the client reads 414, not ECONNRESET', async () => {
       const response = await request(app.getHttpServer()).get(`/lieux?q=${'a'.repeat(300_000)}`);
 
