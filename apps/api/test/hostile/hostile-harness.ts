@@ -87,11 +87,11 @@ export async function databaseFingerprint(db: DataSource): Promise<Record<string
 }
 
 /** A line of a stack trace, a source path or a driver error: what a client must never read. */
-const LEAK =
+export const LEAK =
   /\n\s+at \S+ \(|\bat (?:async )?[\w.<>]+ \([^)]*:\d+:\d+\)|node:internal|node_modules\/|\.[jt]s:\d+:\d+|QueryFailedError|TypeError:|ReferenceError:|SyntaxError:|EntityNotFound/;
 
 /** The hostile texts of a case worth looking for in the page: markup-like, long enough not to occur by chance. */
-function markupValues(value: unknown): string[] {
+export function markupValues(value: unknown): string[] {
   if (typeof value === 'string') {
     return /[<>"']/.test(value) && /[A-Za-z0-9]/.test(value) && value.length >= 5 ? [value] : [];
   }
