@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
+import { RELAIS_CONFIG, type RelaisConfig, trustedProxies } from '@relais/config';
 import { OIDC_MOUNT_PATH, OIDC_PROVIDER, ProviderPages } from '@relais/delegation';
 import { relaisValidationPipe } from '@relais/exceptions';
 import { answerOversizedRequests, configureWeb, securityHeaders, urlLengthLimit } from '@relais/web';
@@ -14,7 +14,7 @@ import { ApiModule } from './api.module.js';
 export function configureApi(app: NestExpressApplication): NestExpressApplication {
   const config = app.get<RelaisConfig>(RELAIS_CONFIG);
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', config.ISSUER.startsWith('https:') ? 1 : false);
+  app.set('trust proxy', trustedProxies(config) || false);
   app.disable('x-powered-by');
   // Hostile input: a URL over 8 KiB is a 414 page; a request line or headers over Node's limit get 414/431, not a reset.
   answerOversizedRequests(app.getHttpServer());

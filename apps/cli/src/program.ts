@@ -11,6 +11,7 @@ import { databaseCommands } from './commands/database.command.js';
 import { demoCommands } from './commands/demo.command.js';
 import { docsCommands } from './commands/docs.command.js';
 import { keysCommands } from './commands/keys.command.js';
+import { secretsCommands } from './commands/secrets.command.js';
 import { notificationsCommands } from './commands/notifications.command.js';
 import { operatorCommands } from './commands/operator.command.js';
 import { placesCommands } from './commands/places.command.js';
@@ -28,6 +29,7 @@ const registrations: CommandRegistration[] = [
   structureCommands,
   aideCommands,
   keysCommands,
+  secretsCommands,
   operatorCommands,
   attestationCommands,
   publicServiceCommands,
