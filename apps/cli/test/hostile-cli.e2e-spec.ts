@@ -130,6 +130,7 @@ const commandLines = (work: string, existingSiret: string): Record<string, Comma
   },
   'keys:rotate': { args: [], options: {} },
   'keys:list': { args: [], options: {} },
+  'oidc-keys:rotate': { args: [], options: {} },
   // Without SECRETS_KEY_PREVIOUS in this environment: refused, nothing re-encrypted.
   'secrets:rotate': { args: [], options: {} },
   'operator:grant': { args: ['personne@example.fr'], options: {} },
