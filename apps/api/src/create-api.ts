@@ -4,7 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { RELAIS_CONFIG, type RelaisConfig, trustedProxies } from '@relais/config';
 import { OIDC_MOUNT_PATH, OIDC_PROVIDER, ProviderPages } from '@relais/delegation';
 import { relaisValidationPipe } from '@relais/exceptions';
-import { configureWeb, securityHeaders } from '@relais/web';
+import { answerOversizedRequests, configureWeb, securityHeaders, urlLengthLimit } from '@relais/web';
 import { Logger } from 'nestjs-pino';
 import type Provider from 'oidc-provider';
 
@@ -16,6 +16,9 @@ export function configureApi(app: NestExpressApplication): NestExpressApplicatio
   app.useLogger(app.get(Logger));
   app.set('trust proxy', trustedProxies(config) || false);
   app.disable('x-powered-by');
+  // Hostile input: a URL over 8 KiB is a 414 page; a request line or headers over Node's limit get 414/431, not a reset.
+  answerOversizedRequests(app.getHttpServer());
+  app.use(urlLengthLimit());
   // The OpenID provider first: it parses its own requests (before Nest's body parsers). Its
   // responses carry the console's security headers too (the provider adapts them: CORS routes,
   // form targets).

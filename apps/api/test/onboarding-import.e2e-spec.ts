@@ -265,7 +265,7 @@ describe('aides imported in bulk (CSV or XLSX): preview, then confirm', () => {
     // Over 5 MB: refused by the upload limit, with the French page
     const huge = await upload(agentA, '/responsable/import-aidants', Buffer.alloc(6 * 1024 * 1024, 'a'), 'x.csv');
     expect(huge.status).toBe(413);
-    expect(huge.text).toContain('Les informations envoyées sont trop volumineuses.');
+    expect(huge.text).toContain('Un fichier dépasse la taille permise.');
     // Names are shown escaped
     const html = await upload(
       agentA,

@@ -98,7 +98,8 @@ export async function startPortal(): Promise<RunningPortal> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const sandbox = await startTestIdentitySandbox({
-    redirectUris: [`${baseUrl}/usager/connexion/retour`],
+    // The consent's callback too, for suites that walk a consent on the same app (hostile input).
+    redirectUris: [`${baseUrl}/usager/connexion/retour`, `${baseUrl}/franceconnect/callback`],
     postLogoutRedirectUris: [`${baseUrl}/usager/au-revoir`],
   });
   Object.assign(process.env, { ISSUER: baseUrl, FRANCECONNECT_ISSUER: sandbox.issuer });

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { DomainException } from './domain.exception.js';
 import type { ErrorCode } from './enums/error-code.enum.js';
 import { codeForStatus, errorText } from './error-catalogue.js';
+import { uploadLimitException } from './upload-limit.js';
 
 interface ErrorView {
   status: number;
@@ -21,7 +22,8 @@ interface ErrorView {
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(thrown: unknown, host: ArgumentsHost): void {
+    const exception = uploadLimitException(thrown);
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();

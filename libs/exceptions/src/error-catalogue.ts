@@ -407,6 +407,25 @@ export const ERROR_CATALOGUE = {
       'Rien n’a été changé : {what} ne s’ouvre ni avec SECRETS_KEY ni avec SECRETS_KEY_PREVIOUS. Vérifiez les deux clés.',
     when: '`secrets:rotate` meeting a secret that neither configured key opens',
   },
+  [ErrorCode.UriTooLong]: {
+    status: 414,
+    title: 'Adresse trop longue',
+    message: 'L’adresse de la page demandée est trop longue. Revenez à la page précédente et réessayez.',
+    when: 'a URL over 8 KiB (MAX_URL_LENGTH); a request line over Node’s header limit gets the same answer',
+  },
+  [ErrorCode.HeadersTooLarge]: {
+    status: 431,
+    title: 'Demande trop volumineuse',
+    message:
+      'Votre navigateur a envoyé des informations trop volumineuses. Effacez les cookies de ce site puis réessayez.',
+    when: 'request headers over Node’s limit (16 KiB), answered by the HTTP server itself',
+  },
+  [ErrorCode.UploadTooLarge]: {
+    status: 413,
+    title: 'Fichier trop volumineux',
+    message: 'Le fichier envoyé est trop volumineux ou le formulaire contient trop d’éléments. {limit}',
+    when: 'an upload over its multipart limits (file size, number of files, fields or parts)',
+  },
 } as const satisfies Record<ErrorCode, ErrorEntry>;
 
 export function errorText(code: ErrorCode): ErrorEntry {
@@ -427,6 +446,10 @@ export function codeForStatus(status: number): ErrorCode {
       return ErrorCode.NotFound;
     case 413:
       return ErrorCode.PayloadTooLarge;
+    case 414:
+      return ErrorCode.UriTooLong;
+    case 431:
+      return ErrorCode.HeadersTooLarge;
     case 429:
       return ErrorCode.TooManyRequests;
     case 503:

@@ -5,3 +5,5 @@ export * from './error-catalogue.js';
 export * from './errors-markdown.js';
 export * from './validation-failed.exception.js';
 export * from './validation.pipe.js';
+export * from './hostile-text.js';
+export * from './upload-limit.js';

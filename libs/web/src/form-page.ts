@@ -1,5 +1,6 @@
 import {
   applyDecorators,
+  HttpException,
   type CallHandler,
   type ExecutionContext,
   Injectable,
@@ -88,7 +89,14 @@ export class FormPageInterceptor implements NestInterceptor {
     res: Response,
     error: DomainException,
   ): Promise<void> {
-    const page = await this.pageLocals(form.locals, context, req);
+    let page: PageLocals;
+    try {
+      page = await this.pageLocals(form.locals, context, req);
+    } catch (pageError) {
+      // The page cannot be rebuilt from this request (e.g. a malformed id in its path): its own
+      // error when it has one (404…), else the form's error on the generic page, never a 500.
+      throw pageError instanceof DomainException || pageError instanceof HttpException ? pageError : error;
+    }
     // A search form (GET) sends its fields in the query.
     const sent: unknown = req.method === 'GET' ? req.query : req.body;
     res.status(error.status).render(form.template, { ...page, ...formErrorLocals(error, sent, form.fields) });

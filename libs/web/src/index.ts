@@ -1,3 +1,4 @@
 export * from './configure-web.js';
 export * from './form-page.js';
 export * from './console-viewer.interceptor.js';
+export * from './request-limits.js';

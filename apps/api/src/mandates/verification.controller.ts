@@ -16,7 +16,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AttestationsService, MANDATE_STATE_LABELS, type AttestationCheck } from '@relais/mandates';
 import { ValidationFailedException } from '@relais/exceptions';
 import { KeyStore } from '@relais/signing';
-import { FormPage } from '@relais/web';
+import { FormPage, uploadLimits } from '@relais/web';
 import type { Response } from 'express';
 
 /** Attestations are small; anything bigger is not one of ours. */
@@ -51,7 +51,7 @@ export class VerificationController {
   @Post('verify')
   @HttpCode(200)
   @FormPage('mandates/verify.njk', { pageTitle: 'Vérifier une attestation' })
-  @UseInterceptors(FileInterceptor('attestation', { limits: { fileSize: MAX_ATTESTATION_BYTES, files: 1 } }))
+  @UseInterceptors(FileInterceptor('attestation', uploadLimits({ fileSize: MAX_ATTESTATION_BYTES, files: 1 })))
   async byFile(@Res() res: Response, @UploadedFile() file?: { buffer: Buffer }) {
     if (!file) {
       throw new ValidationFailedException([

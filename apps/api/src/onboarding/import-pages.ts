@@ -1,9 +1,10 @@
 import { ValidationFailedException } from '@relais/exceptions';
 import { type ImportPreview, type ImportResult, MAX_IMPORT_BYTES } from '@relais/onboarding';
 import { MEMBERSHIP_ROLE_LABELS } from '@relais/aides';
+import { uploadLimits } from '@relais/web';
 
-/** multer: one file, in memory, 5 MB at most (a bigger one is a 413 before anything is read). */
-export const UPLOAD_LIMITS = { limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 5 } };
+/** multer: one file, in memory, 5 MB at most, few short fields (over a limit: a French 413 before anything is read). */
+export const UPLOAD_LIMITS = uploadLimits({ fileSize: MAX_IMPORT_BYTES, files: 1 });
 
 export function requireFile(file: { buffer: Buffer } | undefined): Buffer {
   if (!file || file.buffer.length === 0) {

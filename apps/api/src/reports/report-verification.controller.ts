@@ -3,7 +3,7 @@ import { FileFieldsInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { ValidationFailedException } from '@relais/exceptions';
 import { ReportVerifier, verificationText } from '@relais/reports';
-import { FormPage } from '@relais/web';
+import { FormPage, uploadLimits } from '@relais/web';
 import type { Response } from 'express';
 
 /** Uploads up to this size; bigger exports are checked with `npm run cli -- report:verify`. */
@@ -38,7 +38,7 @@ export class ReportVerificationController {
         { name: 'rapport', maxCount: 1 },
         { name: 'signature', maxCount: 1 },
       ],
-      { limits: { fileSize: MAX_REPORT_BYTES, files: 2 } },
+      uploadLimits({ fileSize: MAX_REPORT_BYTES, files: 2 }),
     ),
   )
   async verify(@Res() res: Response, @UploadedFiles() files: Uploads = {}) {

@@ -70,4 +70,8 @@ export enum ErrorCode {
   QueueBoardChangeRefused = 'queue_board_change_refused',
   SecretsKeyPreviousMissing = 'secrets_key_previous_missing',
   SecretUnreadable = 'secret_unreadable',
+  // Hostile input
+  UriTooLong = 'uri_too_long',
+  HeadersTooLarge = 'headers_too_large',
+  UploadTooLarge = 'upload_too_large',
 }
