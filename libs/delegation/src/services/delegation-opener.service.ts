@@ -37,11 +37,14 @@ interface OpeningRow {
  * (`delegation.logged_in` from the inserted row, or `delegation.refused` with the reason). The
  * lock is held until the statement commits: a consent or revocation running at the same time
  * waits, or makes this a refusal. Reasons come in the order of the rules: the aide, the
- * service, then the mandate.
+ * service, then the mandate. The aide is the one the console session names: no longer an active
+ * member of the structure is `deactivated`, as the session check's early refusal says; this is
+ * the confirmation's only member check (ConsoleSubjects.sessionMember).
  */
 const OPENING_SQL = `
   WITH checked AS (
-    SELECT COALESCE(CASE WHEN ms.aide_id IS NULL THEN 'not_member' ELSE ${actingRefusalSql()} END,
+    SELECT COALESCE(CASE WHEN ms.aide_id IS NULL OR ${actingRefusalSql()} = 'not_member' THEN 'deactivated'
+                         ELSE ${actingRefusalSql()} END,
                     $5::text,
                     CASE WHEN p.id IS NULL OR m.id IS NULL THEN 'no_mandate' END,
                     ${AREA_UNUSABLE_REASON_SQL.replaceAll(':now', '$6')}) AS refusal,
@@ -114,6 +117,7 @@ export class DelegationOpener {
       service.clientId,
       AuditAction.DelegatedLoginRefused,
     ]);
+    if (row.refusal === 'deactivated') throw new DomainException(ErrorCode.AideDeactivated);
     if (row.refusal === 'not_trained') throw new DomainException(ErrorCode.AideNotTrained);
     if (row.refusal || !row.mandate_id) throw new DomainException(ErrorCode.NoUsableMandate);
     return this.dataSource.manager.create(Delegation, {
