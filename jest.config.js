@@ -39,6 +39,7 @@ const aliases = [
   'portal',
   'onboarding',
   'reports',
+  'redis',
 ];
 
 export default {

@@ -13,6 +13,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 import { dropDatabase } from '@relais/database';
+import { redisKeyPatterns } from '@relais/redis';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -124,7 +125,9 @@ try {
   await db.end();
   await dropDatabase(url.toString());
   const redis = new Redis(redisUrl);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length) await redis.del(...keys);
+  for (const pattern of redisKeyPatterns(prefix)) {
+    const keys = await redis.keys(pattern);
+    if (keys.length) await redis.del(...keys);
+  }
   redis.disconnect();
 }

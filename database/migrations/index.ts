@@ -19,6 +19,9 @@ import { ConsentTranslations1766100000000 } from './1766100000000-consent-transl
 import { Onboarding1766000000000 } from './1766000000000-onboarding.js';
 import { MandateExpiryCursor1765700000000 } from './1765700000000-mandate-expiry-cursor.js';
 import { ReportExports1765800000000 } from './1765800000000-report-exports.js';
+import { OidcSecrets1766900000000 } from './1766900000000-oidc-secrets.js';
+import { OidcKeyRotation1766910000000 } from './1766910000000-oidc-key-rotation.js';
+import { StructureRequestRetention1766920000000 } from './1766920000000-structure-request-retention.js';
 
 /** Every migration, in order. Listed explicitly so the same list works from dist/ and in tests. */
 export const migrations = [
@@ -43,4 +46,7 @@ export const migrations = [
   Onboarding1766000000000,
   MandateExpiryCursor1765700000000,
   ReportExports1765800000000,
+  OidcSecrets1766900000000,
+  OidcKeyRotation1766910000000,
+  StructureRequestRetention1766920000000,
 ];

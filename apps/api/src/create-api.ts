@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
+import { RELAIS_CONFIG, type RelaisConfig, trustedProxies } from '@relais/config';
 import { OIDC_MOUNT_PATH, OIDC_PROVIDER, ProviderPages } from '@relais/delegation';
 import { relaisValidationPipe } from '@relais/exceptions';
 import { configureWeb, securityHeaders } from '@relais/web';
@@ -14,7 +14,7 @@ import { ApiModule } from './api.module.js';
 export function configureApi(app: NestExpressApplication): NestExpressApplication {
   const config = app.get<RelaisConfig>(RELAIS_CONFIG);
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', config.ISSUER.startsWith('https:') ? 1 : false);
+  app.set('trust proxy', trustedProxies(config) || false);
   app.disable('x-powered-by');
   // The OpenID provider first: it parses its own requests (before Nest's body parsers). Its
   // responses carry the console's security headers too (the provider adapts them: CORS routes,

@@ -5,6 +5,7 @@ import { type DomainException, ErrorCode } from '@relais/exceptions';
 import { PublicServicesService } from '@relais/public-services';
 import { ProcedureArea } from '@relais/structures';
 import { createTestEnvironment, freePort, type TestEnvironment } from '@relais/testing';
+import { oidcKeyPrefix } from '@relais/redis';
 import * as client from 'openid-client';
 import superagent from 'superagent';
 import request from 'supertest';
@@ -350,7 +351,7 @@ describe('delegated login: Relais as OpenID provider for public services', () =>
     expect(await app.get(ProviderGrants).sweep()).toBe(1);
     const [ended] = await db.query('SELECT ended_at FROM delegations WHERE id = $1', [delegation.id]);
     expect(ended.ended_at).not.toBeNull();
-    expect(await app.get(OIDC_REDIS).exists(`${env.redisPrefix}:oidc:Grant:${delegation.grant_id}`)).toBe(0);
+    expect(await app.get(OIDC_REDIS).exists(`${oidcKeyPrefix(env.redisPrefix)}Grant:${delegation.grant_id}`)).toBe(0);
     expect(await app.get(ProviderGrants).sweep()).toBe(0);
   });
 
@@ -358,10 +359,10 @@ describe('delegated login: Relais as OpenID provider for public services', () =>
     const authorization = await authorizationRequest(await relyingParty());
     const authorize = await agent.get(authorization.url.pathname + authorization.url.search).expect(303);
     const uid = authorize.headers.location.split('/').pop();
-    const ttl = await app.get(OIDC_REDIS).ttl(`${env.redisPrefix}:oidc:Interaction:${uid}`);
+    const ttl = await app.get(OIDC_REDIS).ttl(`${oidcKeyPrefix(env.redisPrefix)}Interaction:${uid}`);
     expect(ttl).toBeGreaterThan(290);
     expect(ttl).toBeLessThanOrEqual(300);
-    await app.get(OIDC_REDIS).del(`${env.redisPrefix}:oidc:Interaction:${uid}`);
+    await app.get(OIDC_REDIS).del(`${oidcKeyPrefix(env.redisPrefix)}Interaction:${uid}`);
     const expired = await agent.get(authorize.headers.location).set('accept', 'text/html');
     expect(expired.status).toBe(410);
     expect(expired.text).toContain('Connexion expirée');

@@ -380,6 +380,30 @@ describe('structures ask to join (/rejoindre) and operators decide', () => {
     expect(after).toEqual({ state: 'submitted', aides: 0, emails: 1 });
   });
 
+  it('pages the operator’s list, 50 a page, newest first; a page that cannot exist is refused', async () => {
+    await db.query(
+      `INSERT INTO structure_requests (state, siret, name, address, type, areas, supervisor_given_name,
+                                       supervisor_family_name, supervisor_email, updated_at)
+       SELECT 'refused', lpad(n::text, 14, '9'), 'Structure en page ' || n, '1 place de la Mairie 62000 Arras',
+              'france_services', '{papers}', 'Léa', 'Martin', 'lea@example.fr', now() - n * interval '1 minute'
+         FROM generate_series(1, 55) AS n`,
+    );
+    const first = await operator.get('/operateur/demandes?etat=refused&departement=62').expect(200);
+    expect(first.text.match(/Structure en page \d+/g)).toHaveLength(50);
+    expect(first.text).toContain('Structure en page 1<');
+    expect(first.text).toContain('1 / 2');
+    expect(first.text).toContain('href="?etat=refused&amp;departement=62&amp;page=2"');
+    const second = await operator.get('/operateur/demandes?etat=refused&departement=62&page=2').expect(200);
+    expect(second.text.match(/Structure en page \d+/g)).toEqual(
+      [51, 52, 53, 54, 55].map((n) => `Structure en page ${n}`),
+    );
+    for (const page of ['0', 'deux', '1e9']) {
+      const refused = await operator.get(`/operateur/demandes?page=${page}`).set('Accept', 'text/html');
+      expect(refused.status).toBe(400);
+      expect(refused.text).toContain('Certaines informations envoyées ne sont pas valides.');
+    }
+  });
+
   it('keeps the operator pages for operators', async () => {
     const home = await createStructure(app, 'Structure ordinaire');
     const supervisor = await logIn(

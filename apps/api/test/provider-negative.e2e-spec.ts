@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { OIDC_REDIS, CLIENT_AUTH_FAILURES_PER_CLIENT, MAX_STATE_NONCE_LENGTH } from '@relais/delegation';
 import { AuditActorType } from '@relais/audit';
 import { PublicServicesService } from '@relais/public-services';
+import { oidcKeyPrefix } from '@relais/redis';
 import * as client from 'openid-client';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -225,7 +226,7 @@ describe('the OpenID provider refuses what it must', () => {
 
   it('per IP: made-up client ids with wrong secrets are limited too, and not journaled', async () => {
     const redis = app.get(OIDC_REDIS);
-    const ipKeys = await redis.keys(`${scene.env.redisPrefix}:oidc:client-auth-failures:ip:*`);
+    const ipKeys = await redis.keys(`${oidcKeyPrefix(scene.env.redisPrefix)}client-auth-failures:ip:*`);
     expect(ipKeys).toHaveLength(1);
     // The window already holds the failures above; fill it with made-up clients.
     let status = 401;

@@ -4,6 +4,7 @@ import { SessionRedis } from '@relais/auth';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { MandatesJob, QueueName, redisOptions } from '@relais/queue';
 import { createTestEnvironment, freePort, launchBrowser, runCli, type TestEnvironment } from '@relais/testing';
+import { bullPrefix } from '@relais/redis';
 import { type Queue, QueueEvents, Worker } from 'bullmq';
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
@@ -43,7 +44,7 @@ describe('operator queue board (bull-board)', () => {
   /** A job of the mandates queue that failed for good (one attempt), through a real BullMQ worker. */
   const failedJob = async (): Promise<string> => {
     const connection = redisOptions(env.redisUrl);
-    const prefix = `${env.redisPrefix}:bull`;
+    const prefix = bullPrefix(env.redisPrefix);
     const events = new QueueEvents(QueueName.Mandates, { connection, prefix });
     await events.waitUntilReady();
     const worker = new Worker(

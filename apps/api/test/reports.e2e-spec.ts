@@ -7,6 +7,7 @@ import { AuditAction, AuditActorType, AuditRecorder, AuditSealer } from '@relais
 import { projectRoot } from '@relais/config';
 import { QueueName, redisOptions, ReportsJob } from '@relais/queue';
 import { createTestEnvironment, readPdf, type TestEnvironment } from '@relais/testing';
+import { bullPrefix } from '@relais/redis';
 import { Queue, QueueEvents } from 'bullmq';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -191,8 +192,8 @@ describe('audit report exports through the console and the worker', () => {
     expect((await agents.supervisor.get(`${page}/fichier`).set('accept', 'text/html')).status).toBe(404);
     // The job the worker's scheduler runs every 15 minutes, queued now instead of waiting.
     const connection = redisOptions(env.redisUrl);
-    const queue = new Queue(QueueName.Reports, { connection, prefix: `${env.redisPrefix}:bull` });
-    const events = new QueueEvents(QueueName.Reports, { connection, prefix: `${env.redisPrefix}:bull` });
+    const queue = new Queue(QueueName.Reports, { connection, prefix: bullPrefix(env.redisPrefix) });
+    const events = new QueueEvents(QueueName.Reports, { connection, prefix: bullPrefix(env.redisPrefix) });
     try {
       await events.waitUntilReady();
       const job = await queue.add(ReportsJob.DeleteExpired, {});

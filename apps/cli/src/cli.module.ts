@@ -4,6 +4,7 @@ import { AuditModule } from '@relais/audit';
 import { AuditCheckpointsModule } from '@relais/audit-checkpoints';
 import { RelaisConfigModule } from '@relais/config';
 import { DatabaseModule } from '@relais/database';
+import { ProviderKeys } from '@relais/delegation';
 import { MandatesModule } from '@relais/mandates';
 import { PlacesModule } from '@relais/places';
 import { PublicServicesModule } from '@relais/public-services';
@@ -26,5 +27,7 @@ import { StructuresModule } from '@relais/structures';
     PlacesModule,
     ReportsModule,
   ],
+  // The OpenID provider's keys, without the provider itself (no HTTP, no Redis).
+  providers: [ProviderKeys],
 })
 export class CliModule {}

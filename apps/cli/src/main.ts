@@ -10,6 +10,7 @@ import { databaseCommands } from './commands/database.command.js';
 import { demoCommands } from './commands/demo.command.js';
 import { docsCommands } from './commands/docs.command.js';
 import { keysCommands } from './commands/keys.command.js';
+import { secretsCommands } from './commands/secrets.command.js';
 import { operatorCommands } from './commands/operator.command.js';
 import { publicServiceCommands } from './commands/public-service.command.js';
 import { attestationCommands } from './commands/attestation.command.js';
@@ -30,6 +31,7 @@ const registrations: CommandRegistration[] = [
   structureCommands,
   aideCommands,
   keysCommands,
+  secretsCommands,
   operatorCommands,
   attestationCommands,
   publicServiceCommands,

@@ -76,5 +76,11 @@ export class JobSchedules implements OnApplicationBootstrap {
       name: ReportsJob.DeleteExpired,
       opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
     });
+    // Idempotent (job ids `report-<id>`), so the next run is the retry; the first runs at start.
+    await this.reportsQueue.upsertJobScheduler(
+      'reports-requeue-waiting',
+      { every: this.config.REPORT_REQUEUE_AFTER_SECONDS * 1000 },
+      { name: ReportsJob.RequeueWaiting, opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 } },
+    );
   }
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { projectRoot } from '@relais/config';
 import { AidesJob, QueueName, redisOptions } from '@relais/queue';
 import { createTestEnvironment, type TestEnvironment } from '@relais/testing';
+import { bullPrefix } from '@relais/redis';
 import { Job, Queue } from 'bullmq';
 import pg from 'pg';
 
@@ -31,7 +32,7 @@ describe('Worker: daily dormancy job on the aides queue', () => {
     env = await createTestEnvironment();
     db = new pg.Client({ connectionString: env.databaseUrl });
     await db.connect();
-    queue = new Queue(QueueName.Aides, { connection: redisOptions(env.redisUrl), prefix: `${env.redisPrefix}:bull` });
+    queue = new Queue(QueueName.Aides, { connection: redisOptions(env.redisUrl), prefix: bullPrefix(env.redisPrefix) });
     worker = spawn(process.execPath, [WORKER], { env: { ...process.env, ...env.env }, stdio: 'ignore' });
   });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { projectRoot } from '@relais/config';
 import { QueueName, redisOptions, RetentionJob } from '@relais/queue';
 import { createTestEnvironment, type TestEnvironment } from '@relais/testing';
+import { bullPrefix } from '@relais/redis';
 import { Job, Queue } from 'bullmq';
 import pg from 'pg';
 
@@ -33,7 +34,7 @@ describe('Worker: journal checkpoints and the daily retention job', () => {
     await db.connect();
     queue = new Queue(QueueName.Retention, {
       connection: redisOptions(env.redisUrl),
-      prefix: `${env.redisPrefix}:bull`,
+      prefix: bullPrefix(env.redisPrefix),
     });
     worker = spawn(process.execPath, [WORKER], {
       env: { ...process.env, ...env.env, AUDIT_CHECKPOINT_EVERY_ENTRIES: '2' },
@@ -77,6 +78,6 @@ describe('Worker: journal checkpoints and the daily retention job', () => {
       'the job to finish',
     );
     expect(job.failedReason).toBeUndefined();
-    expect(job.returnvalue).toEqual({ citizens: 0 });
+    expect(job.returnvalue).toEqual({ citizens: 0, structureRequests: 0 });
   }, 60_000);
 });

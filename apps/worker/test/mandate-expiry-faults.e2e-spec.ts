@@ -120,7 +120,7 @@ describe('Mandate expiry under faults', () => {
     startWorker();
     const client = new Redis({ port: redisPort });
     try {
-      await until(async () => (await client.keys('*:bull:mandates:*')).length > 0, 60_000, 'the worker to start');
+      await until(async () => (await client.keys('*:bull}:mandates:*')).length > 0, 60_000, 'the worker to start');
       const before = await expiredCount();
       await insertActiveMandates(db, owners, 50, new Date(Date.now() + 3000));
       // When Redis loses everything (jobs, schedulers)

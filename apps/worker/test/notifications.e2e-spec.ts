@@ -12,6 +12,7 @@ import {
   type TestEnvironment,
   type TestSmtpServer,
 } from '@relais/testing';
+import { bullPrefix } from '@relais/redis';
 import { Job, Queue } from 'bullmq';
 import pg from 'pg';
 
@@ -67,7 +68,7 @@ describe('Worker: email delivery on the notifications queue', () => {
     await db.connect();
     queue = new Queue(QueueName.Notifications, {
       connection: redisOptions(env.redisUrl),
-      prefix: `${env.redisPrefix}:bull`,
+      prefix: bullPrefix(env.redisPrefix),
     });
     smtp = await startTestSmtpServer();
   });
@@ -89,7 +90,7 @@ describe('Worker: email delivery on the notifications queue', () => {
     // The citizen's daily emails are scheduled on the mandates queue, at fixed Paris times.
     const mandates = new Queue(QueueName.Mandates, {
       connection: redisOptions(env.redisUrl),
-      prefix: `${env.redisPrefix}:bull`,
+      prefix: bullPrefix(env.redisPrefix),
     });
     try {
       const digest = await until(() => mandates.getJobScheduler('citizen-uses-digest'), 20_000, 'the digest scheduler');
@@ -155,7 +156,7 @@ describe('Worker: email delivery on the notifications queue', () => {
     );
     const mandates = new Queue(QueueName.Mandates, {
       connection: redisOptions(env.redisUrl),
-      prefix: `${env.redisPrefix}:bull`,
+      prefix: bullPrefix(env.redisPrefix),
     });
     try {
       // When the daily job runs (as its scheduler does at 07:00)

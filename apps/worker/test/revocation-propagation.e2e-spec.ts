@@ -11,6 +11,7 @@ import {
   runCli,
   type TestEnvironment,
 } from '@relais/testing';
+import { bullPrefix } from '@relais/redis';
 import { Queue, QueueEvents } from 'bullmq';
 import pg from 'pg';
 
@@ -49,8 +50,8 @@ describe('Revocation propagation jobs', () => {
       owners.structureId,
     ]);
     const connection = redisOptions(env.redisUrl);
-    queue = new Queue(QueueName.Mandates, { connection, prefix: `${env.redisPrefix}:bull` });
-    events = new QueueEvents(QueueName.Mandates, { connection, prefix: `${env.redisPrefix}:bull` });
+    queue = new Queue(QueueName.Mandates, { connection, prefix: bullPrefix(env.redisPrefix) });
+    events = new QueueEvents(QueueName.Mandates, { connection, prefix: bullPrefix(env.redisPrefix) });
     await events.waitUntilReady();
     worker = spawn(process.execPath, [WORKER], { env: { ...process.env, ...env.env }, stdio: 'ignore' });
   });

@@ -85,4 +85,16 @@ describe('Worker metrics', () => {
     await scrape();
     expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(404);
   }, 30_000);
+
+  it('given a running worker, when its liveness route is asked, then it answers 200 (the Kubernetes liveness probe)', async () => {
+    // Given
+    await scrape();
+
+    // When
+    const response = await fetch(`http://127.0.0.1:${port}/health/live`);
+
+    // Then
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  }, 30_000);
 });

@@ -47,6 +47,20 @@ export const envSchema = z.object({
     .default('redis://127.0.0.1:6379')
     .describe('Redis connection URL (queues, console sessions, login rate limits, OpenID provider state).')
     .meta({ sensitive: true }),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .refine(
+      (value) =>
+        value
+          .split(',')
+          .every((node) => URL.canParse(node.trim()) && ['redis:', 'rediss:'].includes(new URL(node.trim()).protocol)),
+      { message: 'must be redis:// or rediss:// URLs separated by commas' },
+    )
+    .optional()
+    .describe(
+      'Set to use a Redis Cluster instead of REDIS_URL: some of its nodes as `redis://` or `rediss://` URLs separated by commas (the others are discovered); the first one gives the user, password and TLS of every node. Every key that a command or script uses together shares a hash tag (see docs/kubernetes.md).',
+    )
+    .meta({ sensitive: true }),
   REDIS_PREFIX: z
     .string()
     .regex(/^[a-z0-9_-]+$/i, 'letters, digits, "-" and "_" only')
@@ -86,6 +100,15 @@ export const envSchema = z.object({
     .describe(
       'The worker also signs a checkpoint of the last sealed entry when the newest checkpoint is older than this, if entries were sealed since.',
     ),
+  STRUCTURE_REQUEST_RETENTION_MONTHS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(120)
+    .default(12)
+    .describe(
+      "Months a refused or closed request to join is kept with the applicant's name and address and the planned aides; then the daily retention job removes them. The request itself (SIRET, structure) and the journal stay.",
+    ),
   RETENTION_YEARS: z.coerce
     .number()
     .int()
@@ -118,6 +141,15 @@ export const envSchema = z.object({
     .max(64)
     .default(2)
     .describe('How many jobs of the mandates queue (expiry, revocation propagation) one worker runs at once.'),
+  WORKER_SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(3_600_000)
+    .default(60_000)
+    .describe(
+      "On SIGTERM a worker lets its jobs in progress finish, then exits; past this it exits anyway and BullMQ gives the unfinished jobs to another worker (every job is idempotent). Keep the orchestrator's grace period above it (Kubernetes: terminationGracePeriodSeconds).",
+    ),
   METRICS_PORT: z.coerce
     .number()
     .int()
@@ -133,6 +165,14 @@ export const envSchema = z.object({
     .default(DEVELOPMENT_SECRETS_KEY)
     .describe(
       'Key (32 bytes, base64) encrypting secrets at rest, such as TOTP seeds. The default is for development only: production refuses it. Generate one with `openssl rand -base64 32`.',
+    )
+    .meta({ sensitive: true }),
+  SECRETS_KEY_PREVIOUS: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes encoded in base64')
+    .optional()
+    .describe(
+      'The SECRETS_KEY being replaced, during a rotation only: what it encrypted still opens, and `secrets:rotate` encrypts it again under SECRETS_KEY. Unset once the rotation is done (docs/operations.md).',
     )
     .meta({ sensitive: true }),
   SMTP_URL: url(['smtp:', 'smtps:'])
@@ -190,9 +230,27 @@ export const envSchema = z.object({
     .describe(
       'Audit report exports (PDF, CSV) stay downloadable this many hours; the worker then deletes them from PostgreSQL.',
     ),
+  REPORT_REQUEUE_AFTER_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(60)
+    .describe(
+      'Report exports still waiting this many seconds (their job was lost, e.g. Redis was down when they were asked for) are queued again by the worker, which looks for them as often.',
+    ),
   SHOW_STATE_BRAND: flag(false).describe(
     'Show the "République Française" brand block: only for State services allowed to use it.',
   ),
+  TRUST_PROXY: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(5)
+    .optional()
+    .describe(
+      'How many reverse proxies (load balancer, ingress) stand between clients and the api: the client IP (rate limits) is the address the farthest of them saw in `X-Forwarded-For`, and `X-Forwarded-Proto` is trusted from them. Default: 1 when ISSUER is https, else 0 (clients reach the api directly).',
+    ),
 });
 
 export type RelaisConfig = Readonly<z.infer<typeof envSchema>>;

@@ -5,3 +5,5 @@ export * from './load-config.js';
 export * from './project-root.js';
 export * from './relais-config.token.js';
 export * from './exit-on-boot-failure.js';
+export * from './secrets-keys.js';
+export * from './trusted-proxies.js';

@@ -19,6 +19,31 @@ describe('loadConfig', () => {
     expect(config).not.toHaveProperty('HOME');
   });
 
+  it('given a Redis Cluster as URLs separated by commas, when loaded, then it is kept; anything else names REDIS_CLUSTER_NODES', () => {
+    // Given / When
+    const config = loadConfig({ REDIS_CLUSTER_NODES: 'redis://10.0.0.1:6379, rediss://:pw@10.0.0.2:6380' });
+
+    // Then
+    expect(config.REDIS_CLUSTER_NODES).toBe('redis://10.0.0.1:6379, rediss://:pw@10.0.0.2:6380');
+    expect(loadConfig({}).REDIS_CLUSTER_NODES).toBeUndefined();
+    for (const bad of ['10.0.0.1:6379', 'redis://10.0.0.1:6379,http://10.0.0.2', 'redis://a,']) {
+      expect(() => loadConfig({ REDIS_CLUSTER_NODES: bad })).toThrow(/REDIS_CLUSTER_NODES/);
+    }
+  });
+
+  it('given a worker shutdown timeout below a second, when loaded, then it is refused by name', () => {
+    // Given / When / Then
+    expect(loadConfig({}).WORKER_SHUTDOWN_TIMEOUT_MS).toBe(60_000);
+    expect(() => loadConfig({ WORKER_SHUTDOWN_TIMEOUT_MS: '10' })).toThrow(/WORKER_SHUTDOWN_TIMEOUT_MS/);
+  });
+
+  it('takes SECRETS_KEY_PREVIOUS (a rotation) only as 32 bytes of base64, and no default', () => {
+    expect(loadConfig({}).SECRETS_KEY_PREVIOUS).toBeUndefined();
+    const previous = Buffer.alloc(32, 9).toString('base64');
+    expect(loadConfig({ SECRETS_KEY_PREVIOUS: previous }).SECRETS_KEY_PREVIOUS).toBe(previous);
+    expect(() => loadConfig({ SECRETS_KEY_PREVIOUS: 'trop-courte' })).toThrow(/SECRETS_KEY_PREVIOUS/);
+  });
+
   it('returns a frozen object', () => {
     expect(Object.isFrozen(loadConfig({}))).toBe(true);
   });

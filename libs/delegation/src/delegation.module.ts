@@ -3,8 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '@relais/audit';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { PublicServiceDirectory, PublicServicesModule, PublicServicesService } from '@relais/public-services';
+import { createIoRedis, type IoRedisConnection } from '@relais/redis';
 import { SigningModule } from '@relais/signing';
-import { Redis } from 'ioredis';
 
 import { OIDC_PROVIDER, OIDC_REDIS } from './delegation.tokens.js';
 import { Delegation } from './entities/delegation.entity.js';
@@ -39,7 +39,7 @@ import { ProviderKeys } from './services/provider-keys.service.js';
       inject: [RELAIS_CONFIG],
       useFactory: (config: RelaisConfig) =>
         // Auto-pipelining: the commands concurrent requests send in the same tick leave in one write.
-        new Redis(config.REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 3, enableAutoPipelining: true }),
+        createIoRedis(config, { lazyConnect: false, maxRetriesPerRequest: 3, enableAutoPipelining: true }),
     },
     {
       provide: OIDC_PROVIDER,
@@ -54,7 +54,7 @@ import { ProviderKeys } from './services/provider-keys.service.js';
       ],
       useFactory: async (
         config: RelaisConfig,
-        redis: Redis,
+        redis: IoRedisConnection,
         keys: ProviderKeys,
         accounts: DelegatedAccounts,
         publicServices: PublicServiceDirectory,
@@ -65,6 +65,7 @@ import { ProviderKeys } from './services/provider-keys.service.js';
           config,
           redis,
           jwks: await keys.privateJwks(),
+          pairwiseKey: await keys.pairwiseKey(),
           accounts,
           publicServices,
           registry,
@@ -83,7 +84,7 @@ import { ProviderKeys } from './services/provider-keys.service.js';
   ],
 })
 export class DelegationModule implements OnApplicationShutdown {
-  constructor(@Inject(OIDC_REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(OIDC_REDIS) private readonly redis: IoRedisConnection) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => undefined);

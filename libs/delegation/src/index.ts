@@ -15,6 +15,7 @@ export {
   CLIENT_AUTH_FAILURES_PER_CLIENT,
   CLIENT_AUTH_FAILURES_PER_IP,
   CLIENT_AUTH_WINDOW_MS,
+  clientAuthLimit,
 } from './provider/client-auth-limit.js';
 export * from './interfaces/actor.interface.js';
 export * from './provider/provider-errors.js';
@@ -25,3 +26,4 @@ export * from './services/delegation-opener.service.js';
 export * from './services/delegation-sweeper.service.js';
 export * from './services/provider-grants.service.js';
 export { RedisAdapter } from './provider/redis-adapter.js';
+export * from './services/provider-keys.service.js';

@@ -393,6 +393,20 @@ export const ERROR_CATALOGUE = {
       'Depuis le tableau des files, vous pouvez seulement relancer des tâches en échec. Les autres actions ne sont pas permises.',
     when: 'queue board: a change other than retrying failed jobs (emptying, pausing, adding a job…)',
   },
+  [ErrorCode.SecretsKeyPreviousMissing]: {
+    status: 400,
+    title: 'Ancienne clé manquante',
+    message:
+      'Rien n’a été changé : mettez la nouvelle clé dans SECRETS_KEY et l’ancienne dans SECRETS_KEY_PREVIOUS, puis recommencez.',
+    when: '`secrets:rotate` without SECRETS_KEY_PREVIOUS, or with the same key in both',
+  },
+  [ErrorCode.SecretUnreadable]: {
+    status: 400,
+    title: 'Secret illisible',
+    message:
+      'Rien n’a été changé : {what} ne s’ouvre ni avec SECRETS_KEY ni avec SECRETS_KEY_PREVIOUS. Vérifiez les deux clés.',
+    when: '`secrets:rotate` meeting a secret that neither configured key opens',
+  },
 } as const satisfies Record<ErrorCode, ErrorEntry>;
 
 export function errorText(code: ErrorCode): ErrorEntry {

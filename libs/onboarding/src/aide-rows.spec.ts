@@ -1,8 +1,16 @@
 import { MembershipRole } from '@relais/aides';
 import { DomainException, ErrorCode } from '@relais/exceptions';
+import { unzipSync, zipSync } from 'fflate';
 import writeXlsxFile from 'write-excel-file/node';
 
-import { countRows, previewRows, readCells, rowsFromCells } from './aide-rows.js';
+import {
+  countRows,
+  MAX_IMPORT_ROWS,
+  MAX_XLSX_UNZIPPED_BYTES,
+  previewRows,
+  readCells,
+  rowsFromCells,
+} from './aide-rows.js';
 
 const HEADER = ['Prénom', 'Nom', 'Adresse électronique', 'Rôle', 'Formé'];
 
@@ -23,6 +31,14 @@ describe('reading an aide file', () => {
     ]);
   });
 
+  it('reads a CSV saved by Excel on Windows (Windows-1252), accents and all', async () => {
+    const text = 'Prénom;Nom;Adresse électronique;Rôle;Formé\nHélène;Lefèvre-Çelik;helene@exemple.fr;aidante;oui\n';
+    const windows1252 = Buffer.from(text, 'latin1');
+    expect(windows1252.includes(Buffer.from('é', 'utf8'))).toBe(false);
+    const rows = rowsFromCells(await readCells(windows1252));
+    expect(rows).toMatchObject([{ givenName: 'Hélène', familyName: 'Lefèvre-Çelik', trained: true }]);
+  });
+
   it('reads the first sheet of an XLSX file', async () => {
     const file = await writeXlsxFile([
       HEADER.map((value) => ({ value })),
@@ -41,6 +57,37 @@ describe('reading an aide file', () => {
       expect(error.code).toBe(ErrorCode.AideImportFileUnreadable);
       expect(error.userMessage).toContain('Il manque les colonnes « adresse électronique », « rôle », « formé ».');
     });
+  });
+
+  it('refuses at once an XLSX "zip bomb": small, but gigabytes once unzipped', async () => {
+    const file = await writeXlsxFile([HEADER.map((value) => ({ value }))]).toBuffer();
+    const entries = unzipSync(new Uint8Array(file));
+    const sheet = Object.keys(entries).find((name) => name.endsWith('sheet1.xml'))!;
+    const padded = Buffer.from(entries[sheet])
+      .toString()
+      .replace('<sheetData>', `<sheetData>${' '.repeat(MAX_XLSX_UNZIPPED_BYTES)}`);
+    entries[sheet] = Buffer.from(padded);
+    const bomb = Buffer.from(zipSync(entries, { level: 9 }));
+    expect(bomb.length).toBeLessThan(100_000);
+
+    await expect(readCells(bomb)).rejects.toMatchObject({
+      code: ErrorCode.AideImportFileUnreadable,
+      userMessage: expect.stringContaining('trop gros une fois décompressé'),
+    });
+  });
+
+  it('reads a full-size XLSX file (the most rows allowed) within the unzipped limit', async () => {
+    const lines = Array.from({ length: MAX_IMPORT_ROWS }, (_, index) =>
+      [
+        'Marie-Françoise',
+        `Durand-Lefèvre ${index}`,
+        `marie.durand.${index}@exemple-structure.fr`,
+        'responsable',
+        'oui',
+      ].map((value) => ({ value })),
+    );
+    const file = await writeXlsxFile([HEADER.map((value) => ({ value })), ...lines]).toBuffer();
+    expect(await readCells(file)).toHaveLength(MAX_IMPORT_ROWS + 1);
   });
 
   it('refuses a file that is neither CSV nor XLSX', async () => {

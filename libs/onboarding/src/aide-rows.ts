@@ -1,13 +1,23 @@
+import { isUtf8 } from 'node:buffer';
+
 import { MembershipRole, normalizeEmail } from '@relais/aides';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import { isEmail } from 'class-validator';
 import { parse } from 'csv-parse/sync';
+import { Unzip, UnzipInflate } from 'fflate';
 import { readSheet } from 'read-excel-file/node';
 
 /** A file bigger than this is refused by the upload itself (multer). */
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 /** Rows (besides the header) one file may hold. */
 export const MAX_IMPORT_ROWS = 10_000;
+/**
+ * An XLSX file is a ZIP archive, so 5 MB can unzip to gigabytes (a "zip bomb": 500 kB of
+ * compressed spaces kept the parser busy 90 s and took 1.7 GB). The archive is first unzipped
+ * with a counter and refused past this, before the parser sees it. A file of 10,000 aides is
+ * about 2.7 MB unzipped.
+ */
+export const MAX_XLSX_UNZIPPED_BYTES = 20 * 1024 * 1024;
 
 /** One aide of a file, as read; `line` is the line of the file (the header is line 1). */
 export interface ImportRow {
@@ -107,9 +117,41 @@ function isXlsx(file: Buffer): boolean {
   return file.length > 4 && file.readUInt32LE(0) === 0x04034b50;
 }
 
+/** Whether the archive's entries, really inflated (not as their headers claim), stay within `limit` bytes. */
+function unzipsWithin(file: Buffer, limit: number): boolean {
+  let total = 0;
+  const unzip = new Unzip((entry) => {
+    entry.ondata = (error, chunk) => {
+      total += error ? 0 : chunk.length;
+      if (total > limit) entry.terminate();
+    };
+    entry.start();
+  });
+  unzip.register(UnzipInflate);
+  try {
+    unzip.push(file, true);
+  } catch {
+    return true; // Not a readable archive: the parser refuses it with its own message.
+  }
+  return total <= limit;
+}
+
+/**
+ * A CSV's text: UTF-8 when it is valid UTF-8, else Windows-1252, which Excel on Windows writes
+ * for "CSV (séparateur : point-virgule)" (é is then one byte, 0xE9, never valid UTF-8 alone).
+ */
+function csvText(file: Buffer): string {
+  return isUtf8(file) ? file.toString('utf8') : new TextDecoder('windows-1252').decode(file);
+}
+
 /** The cells of the file's first sheet (XLSX, read-excel-file) or of the CSV (csv-parse), as text. */
 export async function readCells(file: Buffer): Promise<string[][]> {
   if (isXlsx(file)) {
+    if (!unzipsWithin(file, MAX_XLSX_UNZIPPED_BYTES)) {
+      throw unreadable(
+        'Ce fichier Excel est trop gros une fois décompressé. Enregistrez-le au format .csv ou coupez-le en plusieurs fichiers.',
+      );
+    }
     try {
       const sheet = await readSheet(file);
       return sheet.map((row) => row.map((cell) => (cell === null || cell === undefined ? '' : String(cell))));
@@ -121,7 +163,7 @@ export async function readCells(file: Buffer): Promise<string[][]> {
     throw unreadable('Ce fichier n’est ni un tableau Excel (.xlsx) ni un fichier CSV. Choisissez un autre fichier.');
   }
   try {
-    return parse(file, {
+    return parse(csvText(file), {
       bom: true,
       delimiter: [';', ',', '\t'],
       relax_column_count: true,

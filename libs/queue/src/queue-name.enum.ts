@@ -60,6 +60,8 @@ export enum ReportsJob {
   Generate = 'generate-report',
   /** Deletes the exports past REPORT_EXPIRY_HOURS (every 15 minutes). */
   DeleteExpired = 'delete-expired-reports',
+  /** Queues again the exports still waiting after REPORT_REQUEUE_AFTER_SECONDS (their job was lost). */
+  RequeueWaiting = 'requeue-waiting-reports',
 }
 
 /** Every job name of every queue: the worker refuses to start unless each has a handler. */

@@ -1,6 +1,9 @@
-import { BullModule } from '@nestjs/bullmq';
-import { Module } from '@nestjs/common';
+import { BullModule, getSharedConfigToken } from '@nestjs/bullmq';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
+import { bullPrefix, createIoRedis } from '@relais/redis';
+import type { QueueOptions } from 'bullmq';
+import { Cluster } from 'ioredis';
 
 import { redisOptions } from './redis-options.js';
 import { QueueName } from './queue-name.enum.js';
@@ -11,8 +14,11 @@ import { QueueName } from './queue-name.enum.js';
     BullModule.forRootAsync({
       inject: [RELAIS_CONFIG],
       useFactory: (config: RelaisConfig) => ({
-        connection: redisOptions(config.REDIS_URL),
-        prefix: `${config.REDIS_PREFIX}:bull`,
+        // A cluster is one shared ioredis Cluster (BullMQ duplicates it for blocking reads).
+        connection: config.REDIS_CLUSTER_NODES
+          ? createIoRedis(config, { maxRetriesPerRequest: null })
+          : redisOptions(config.REDIS_URL),
+        prefix: bullPrefix(config.REDIS_PREFIX),
         defaultJobOptions: {
           attempts: 5,
           backoff: { type: 'exponential', delay: 1000 },
@@ -27,4 +33,12 @@ import { QueueName } from './queue-name.enum.js';
   ],
   exports: [BullModule],
 })
-export class QueueModule {}
+export class QueueModule implements OnApplicationShutdown {
+  constructor(@Inject(getSharedConfigToken()) private readonly bull: QueueOptions) {}
+
+  /** After the queues and workers closed (they do not close a connection they were given). */
+  async onApplicationShutdown(): Promise<void> {
+    const connection = this.bull.connection;
+    if (connection instanceof Cluster) await connection.quit().catch(() => connection.disconnect());
+  }
+}

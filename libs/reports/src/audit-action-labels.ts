@@ -5,6 +5,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   [AuditAction.DemoDataSeeded]: 'Données de démonstration créées',
   [AuditAction.SigningKeyCreated]: 'Clé de signature de la plateforme créée',
   [AuditAction.SigningKeyRotated]: 'Clé de signature de la plateforme remplacée',
+  [AuditAction.SecretsKeyRotated]: 'Clé de chiffrement des secrets (SECRETS_KEY) remplacée',
+  [AuditAction.ProviderSigningKeysRotated]: 'Clés de signature OpenID (connexions des services publics) remplacées',
   [AuditAction.StructureCreated]: 'Structure créée',
   [AuditAction.StructurePerimeterChanged]: 'Démarches de la structure modifiées',
   [AuditAction.AideInvited]: 'Aidant invité',
@@ -58,6 +60,8 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   [AuditAction.StructureRequestAccepted]: 'Demande d’inscription acceptée',
   [AuditAction.StructureRequestRefused]: 'Demande d’inscription refusée',
   [AuditAction.StructureRequestClosed]: 'Demande d’inscription fermée',
+  [AuditAction.StructureRequestPersonalDataRemoved]:
+    'Données personnelles d’une demande d’inscription supprimées (conservation)',
   [AuditAction.StructureRequestLinkSent]: 'Nouveau lien envoyé pour une demande d’inscription',
   [AuditAction.AidesImported]: 'Aidants importés depuis un fichier',
   [AuditAction.QueueJobsRetried]: 'Tâches en échec relancées',

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 
 import { MembershipRole } from '@relais/aides';
 import { AuditAction } from '@relais/audit';
@@ -295,6 +296,27 @@ describe('audit reports: CSV export, verification, scope and expiry (real Postgr
       expect(tablePages.length).toBeGreaterThanOrEqual(3);
       for (const page of tablePages) expect(page).toMatch(/N°\s*Date \(Paris\)\s*Action/);
       expect(content.pages.at(-1)).toContain('Annexe');
+    });
+  });
+
+  describe('a PDF whose target fails', () => {
+    it('given the target refusing its first write, when a PDF is written, then the export fails with that error and the next PDF is written whole', async () => {
+      const scoped = await app.moduleRef.get(ReportScope).resolve(supervisor, period);
+      const job = {
+        ...scoped,
+        format: ReportFormat.Pdf,
+        fileName: 'a.pdf',
+        generatedBy: { type: 'aide', id: null, name: 'Test' },
+      };
+      const broken = new Writable({ write: (_chunk, _encoding, done) => done(new Error('disk full')) });
+      broken.on('error', () => undefined);
+
+      await expect(app.moduleRef.get(ReportWriter).write(job, broken)).rejects.toThrow('disk full');
+
+      const { target, bytes } = memoryTarget();
+      const written = await app.moduleRef.get(ReportWriter).write(job, target);
+      expect(written.manifest.count).toBeGreaterThan(0);
+      expect((await verify(bytes(), written.signature)).genuine).toBe(true);
     });
   });
 

@@ -43,6 +43,7 @@ export async function startRedisServer(port: number): Promise<ChildProcess> {
   await until(
     async () => {
       const client = new Redis({ port, lazyConnect: true, retryStrategy: () => null });
+      client.on('error', () => undefined); // refused until the server listens: the loop retries
       try {
         await client.connect();
         return (await client.ping()) === 'PONG';
@@ -138,4 +139,73 @@ export async function createMigratedDatabase(server: OwnPostgres, database: stri
     await dataSource.destroy();
   }
   return server.url(database);
+}
+
+export interface OwnRedisCluster {
+  /** The masters' ports on 127.0.0.1. */
+  ports: number[];
+  /** REDIS_CLUSTER_NODES for them: `redis://127.0.0.1:<port>,…`. */
+  nodes: string;
+  /** Stops every node of this cluster (only them) and removes their directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A Redis Cluster of the test's own: `masters` redis-server processes with cluster mode on, free
+ * ports (the bus ports too: port + 10000 may not exist), no persistence, joined by
+ * `redis-cli --cluster create` with no replicas. Resolves once every node says `cluster_state:ok`.
+ */
+export async function startRedisCluster(masters = 3): Promise<OwnRedisCluster> {
+  const dir = await mkdtemp(join(tmpdir(), 'relais-redis-cluster-'));
+  const ports: number[] = [];
+  const servers: ChildProcess[] = [];
+  const stop = async () => {
+    await Promise.all(servers.map((server) => stopProcess(server, 'SIGTERM')));
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let index = 0; index < masters; index += 1) {
+      const [port, busPort] = [await freePort(), await freePort()];
+      ports.push(port);
+      servers.push(
+        spawn(
+          'redis-server',
+          [
+            ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
+            ...['--cluster-enabled', 'yes', '--cluster-port', String(busPort)],
+            ...['--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '5000'],
+          ],
+          { stdio: 'ignore' },
+        ),
+      );
+    }
+    const clusterState = async (port: number) => {
+      const client = new Redis({ port, lazyConnect: true, retryStrategy: () => null });
+      client.on('error', () => undefined); // refused until the server listens: the loop retries
+      try {
+        await client.connect();
+        return /cluster_state:(\w+)/.exec(await client.cluster('INFO'))?.[1];
+      } catch {
+        return undefined;
+      } finally {
+        client.disconnect();
+      }
+    };
+    for (const port of ports) await until(() => clusterState(port), 10_000, `redis-server ${port} to start`);
+    await run('redis-cli', [
+      '--cluster',
+      'create',
+      ...ports.map((port) => `127.0.0.1:${port}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
+    for (const port of ports) {
+      await until(async () => (await clusterState(port)) === 'ok', 20_000, `cluster node ${port} to be ok`);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { ports, nodes: ports.map((port) => `redis://127.0.0.1:${port}`).join(','), stop };
 }

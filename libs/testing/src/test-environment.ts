@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { dropDatabase } from '@relais/database';
+import { redisKeyPatterns } from '@relais/redis';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -87,8 +88,10 @@ export async function createTestEnvironment(): Promise<TestEnvironment> {
       await dropDatabase(env.DATABASE_URL);
       const redis = new Redis(redisUrl);
       try {
-        const keys = await redis.keys(`${redisPrefix}:*`);
-        if (keys.length > 0) await redis.del(...keys);
+        for (const pattern of redisKeyPatterns(redisPrefix)) {
+          const keys = await redis.keys(pattern);
+          if (keys.length > 0) await redis.del(...keys);
+        }
       } finally {
         redis.disconnect();
       }

@@ -4,6 +4,7 @@ import { Console, Member } from '@relais/auth';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import {
   isOpen,
+  REQUESTS_PAGE_SIZE,
   STRUCTURE_REQUEST_STATE_LABELS,
   STRUCTURE_REQUEST_STATES,
   StructureRequestsService,
@@ -35,8 +36,12 @@ export class StructureRequestsController {
   async list(@Query() query: RequestListQuery) {
     const state = STRUCTURE_REQUEST_STATES.find((s) => s === query.etat);
     const department = query.departement && Object.hasOwn(DEPARTMENT_NAMES, query.departement) ? query.departement : '';
-    const requests = await this.requests.list({ state, department: department || undefined });
+    const page = query.page ?? 1;
+    const { requests, total } = await this.requests.list({ state, department: department || undefined }, page);
     return {
+      page,
+      pages: Math.max(1, Math.ceil(total / REQUESTS_PAGE_SIZE)),
+      total,
       pageTitle: 'Demandes des structures',
       filter: { state: state ?? '', department },
       states: STRUCTURE_REQUEST_STATES.map((code) => ({ code, label: STRUCTURE_REQUEST_STATE_LABELS[code] })),

@@ -1,3 +1,4 @@
+import { ProviderKeys } from '@relais/delegation';
 import { KeyStore, type SigningKey } from '@relais/signing';
 
 import type { CommandRegistration } from '../cli-context.js';
@@ -15,6 +16,20 @@ export const keysCommands: CommandRegistration = (program, context) => {
         retired
           ? `Nouvelle clé de signature active ; la clé ${retired.kid} est retirée mais vérifie toujours.`
           : 'Première clé de signature créée et active.',
+      );
+    });
+
+  program
+    .command('oidc-keys:rotate')
+    .description(
+      "Replace the OpenID provider's signing keys (ES256, RS256); the old ones stay in the JWKS for a day. Restart the api processes after it",
+    )
+    .action(async () => {
+      const { kids, retiredKids } = await (await context.get()).get(ProviderKeys).rotate();
+      console.log(kids.join('\n'));
+      console.error(
+        `Nouvelles clés de signature OpenID en place (${retiredKids.length} retirée(s), publiées encore 24 heures). ` +
+          'Redémarrez les processus api, l’un après l’autre : chacun signe avec les nouvelles clés dès son redémarrage.',
       );
     });
 

@@ -5,6 +5,9 @@ import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 
 import { WorkerMetrics } from './worker-metrics.js';
 
+/** The worker's liveness route on METRICS_PORT: the event loop answers (checks no dependency). */
+export const WORKER_LIVE_PATH = '/health/live';
+
 /**
  * GET /metrics on METRICS_PORT (Prometheus text format), only when that port is set. It is a
  * port of its own, for the monitoring network: the public api never serves it.
@@ -22,6 +25,10 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.METRICS_PORT === undefined) return;
     this.server = createServer((request, response) => {
+      if (request.method === 'GET' && request.url === WORKER_LIVE_PATH) {
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+        return;
+      }
       if (request.method !== 'GET' || request.url !== '/metrics') {
         response.writeHead(404).end();
         return;

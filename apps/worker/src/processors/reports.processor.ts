@@ -11,6 +11,7 @@ export class ReportsProcessor extends JobProcessor<ReportsJob> {
   protected readonly handlers: Record<ReportsJob, JobHandler> = {
     [ReportsJob.Generate]: (job: Job<{ exportId: string }>) => this.generate(job),
     [ReportsJob.DeleteExpired]: async () => ({ deleted: await this.exports.deleteExpired() }),
+    [ReportsJob.RequeueWaiting]: async () => ({ requeued: await this.exports.requeueWaiting() }),
   };
 
   constructor(private readonly exports: ReportExports) {

@@ -10,6 +10,7 @@ export class RetentionProcessor extends JobProcessor<RetentionJob> {
   protected readonly handlers: Record<RetentionJob, JobHandler> = {
     [RetentionJob.RemovePersonalData]: async () => ({
       citizens: await this.retention.removeExpiredPersonalData(),
+      structureRequests: await this.retention.removeEndedStructureRequests(),
     }),
   };
 

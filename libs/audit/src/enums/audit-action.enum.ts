@@ -7,6 +7,8 @@ export enum AuditAction {
   // Platform signing keys
   SigningKeyCreated = 'signing_key.created',
   SigningKeyRotated = 'signing_key.rotated',
+  SecretsKeyRotated = 'platform.secrets_key_rotated',
+  ProviderSigningKeysRotated = 'oidc_signing_key.rotated',
   // Structures (operator)
   StructureCreated = 'structure.created',
   StructurePerimeterChanged = 'structure.perimeter_changed',
@@ -72,6 +74,7 @@ export enum AuditAction {
   StructureRequestRefused = 'structure_request.refused',
   StructureRequestClosed = 'structure_request.closed',
   StructureRequestLinkSent = 'structure_request.link_sent',
+  StructureRequestPersonalDataRemoved = 'structure_request.personal_data_removed',
   AidesImported = 'aides.imported',
   // Queue board (operator): failed jobs retried, one (`jobId`) or all of a queue (`failedJobs: 'all'`)
   QueueJobsRetried = 'queue.jobs_retried',

@@ -1,7 +1,5 @@
-import { hkdfSync } from 'node:crypto';
-
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
-import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
+import { derivedSecretsKeys, RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { RedisStore } from 'connect-redis';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import type { NextFunction, Request, Response } from 'express';
@@ -35,9 +33,8 @@ export class SessionMiddleware implements NestMiddleware {
     private readonly redis: SessionRedis,
     @Inject(RELAIS_CONFIG) config: RelaisConfig,
   ) {
-    const secret = Buffer.from(
-      hkdfSync('sha256', Buffer.from(config.SECRETS_KEY, 'base64'), '', 'relais session cookie', 32),
-    ).toString('base64');
+    // Signed with the current key; during a SECRETS_KEY rotation, cookies signed with the previous one still count.
+    const secret = derivedSecretsKeys(config, 'relais session cookie').map((key) => key.toString('base64'));
     this.handler = session({
       name: SESSION_COOKIE,
       secret,

@@ -2,18 +2,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
-import { createClient } from 'redis';
+import { createNodeRedis, type NodeRedisConnection } from '@relais/redis';
 
 /** The Redis connection holding console sessions and login rate limits (stateless api processes). */
 @Injectable()
 export class SessionRedis implements OnModuleInit, OnModuleDestroy {
-  readonly client: ReturnType<typeof createClient>;
+  readonly client: NodeRedisConnection;
   readonly prefix: string;
   private readonly ready: Promise<unknown>;
 
   constructor(@Inject(RELAIS_CONFIG) config: RelaisConfig) {
     this.prefix = `${config.REDIS_PREFIX}:`;
-    this.client = createClient({ url: config.REDIS_URL });
+    this.client = createNodeRedis(config);
     this.client.on('error', () => undefined); // reconnects by itself; readiness reports Redis down
     this.ready = this.client.connect().catch(() => undefined);
   }

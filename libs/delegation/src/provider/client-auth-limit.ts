@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { IoRedisConnection } from '@relais/redis';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 
 /** Per client_id: 10 failed client authentications per 15 minutes, then 429 until the window ends. */
@@ -25,8 +25,8 @@ export function basicClientId(header: string | undefined): string | undefined {
 }
 
 export interface ClientAuthLimitOptions {
-  redis: Redis;
-  /** Key prefix (`${REDIS_PREFIX}:oidc:`). */
+  redis: IoRedisConnection;
+  /** Key prefix (`oidcKeyPrefix(REDIS_PREFIX)`): both counters of a request share its hash tag (one MGET, one MULTI). */
   prefix: string;
   /** Journals a failed authentication of a client_id (a registered service or not). */
   onFailure: (clientId: string, endpoint: string) => Promise<void>;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { IoRedisConnection } from '@relais/redis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 
 /** Models bound to a grant: revoking the grant deletes them. */
@@ -21,10 +21,10 @@ local id = redis.call('GET', KEYS[1])
 if not id then return false end
 return redis.call('GET', ARGV[1] .. id)`;
 
-type ScriptedRedis = Redis & { relaisFindByReference(key: string, prefix: string): Promise<string | null> };
+type ScriptedRedis = IoRedisConnection & { relaisFindByReference(key: string, prefix: string): Promise<string | null> };
 
 /** Defines the script on the connection once (ioredis then sends EVALSHA, EVAL after a script flush). */
-function scripted(redis: Redis): ScriptedRedis {
+function scripted(redis: IoRedisConnection): ScriptedRedis {
   const withScript = redis as ScriptedRedis;
   if (typeof withScript.relaisFindByReference !== 'function') {
     redis.defineCommand('relaisFindByReference', { numberOfKeys: 1, lua: FIND_BY_REFERENCE });
@@ -41,7 +41,7 @@ export class RedisAdapter implements Adapter {
   private readonly redis: ScriptedRedis;
 
   constructor(
-    redis: Redis,
+    redis: IoRedisConnection,
     private readonly name: string,
     private readonly prefix: string,
   ) {

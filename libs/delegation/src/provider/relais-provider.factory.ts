@@ -1,6 +1,4 @@
-import { hkdfSync } from 'node:crypto';
-
-import type { RelaisConfig } from '@relais/config';
+import { derivedSecretsKeys, type RelaisConfig, trustedProxies } from '@relais/config';
 import { errorText } from '@relais/exceptions';
 import {
   clientSecretMatches,
@@ -8,7 +6,7 @@ import {
   type PublicServiceDirectory,
   type PublicServicesService,
 } from '@relais/public-services';
-import type { Redis } from 'ioredis';
+import { type IoRedisConnection, oidcKeyPrefix } from '@relais/redis';
 import Provider, {
   type AdapterPayload,
   type Configuration,
@@ -71,8 +69,10 @@ function postLogoutAddress(ctx: KoaContextWithOIDC): string | undefined {
 
 export interface ProviderDependencies {
   config: RelaisConfig;
-  redis: Redis;
+  redis: IoRedisConnection;
   jwks: { keys: object[] };
+  /** The key of the pairwise subjects (ProviderKeys.pairwiseKey). */
+  pairwiseKey: Buffer;
   accounts: DelegatedAccounts;
   /** Clients are read through it: cached across requests, forgotten by every process at each change. */
   publicServices: PublicServiceDirectory;
@@ -81,20 +81,7 @@ export interface ProviderDependencies {
   pages: ProviderPages;
 }
 
-const derive = (config: RelaisConfig, info: string) =>
-  Buffer.from(hkdfSync('sha256', Buffer.from(config.SECRETS_KEY, 'base64'), Buffer.alloc(0), info, 32));
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * The provider's account id of a citizen at one public service, which oidc-provider gives as
- * `sub`: pairwise (stable for that service, unlinkable across services). The delegation itself
- * is the grant (its id is the delegation's), so each token still names one delegation.
- */
-export function delegationSubjectFor(config: RelaisConfig): (clientId: string, citizenId: string) => string {
-  const pairwiseKey = derive(config, 'relais/oidc/pairwise-subjects/v1');
-  return (clientId, citizenId) => pairwiseSubject(pairwiseKey, clientId, citizenId);
-}
 
 /** A registered, active public service as oidc-provider client metadata (the secret is a hash). */
 function clientMetadata(service: PublicService): AdapterPayload {
@@ -121,8 +108,7 @@ const DISCLOSE_ACT = 'relais_disclose_act';
  */
 export function createRelaisProvider(deps: ProviderDependencies): Provider {
   const { config, redis, accounts, publicServices, registry, pages } = deps;
-  const prefix = `${config.REDIS_PREFIX}:oidc:`;
-  const subjectOf = delegationSubjectFor(config);
+  const prefix = oidcKeyPrefix(config.REDIS_PREFIX);
 
   const policy = interactionPolicy.base();
   // A delegated login always picks its citizen: an earlier session never answers for a new request.
@@ -152,7 +138,8 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
         : new RedisAdapter(redis, name, prefix),
     jwks: deps.jwks as Configuration['jwks'],
     cookies: {
-      keys: [derive(config, 'relais/oidc/cookies/v1').toString('base64url')],
+      // Signed with the current key; during a SECRETS_KEY rotation, the previous one still verifies.
+      keys: derivedSecretsKeys(config, 'relais/oidc/cookies/v1').map((key) => key.toString('base64url')),
       long: { signed: true, httpOnly: true, sameSite: 'lax' },
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },
@@ -228,7 +215,9 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
       const delegationId = token.grantId && UUID.test(token.grantId) ? token.grantId : id;
       const account = UUID.test(delegationId) ? await accounts.account(delegationId, clientId) : null;
       if (!account) return undefined;
-      const sub = subjectOf(clientId, account.citizen.id);
+      // Pairwise (stable for that service, unlinkable across services); the delegation itself is
+      // the grant (its id is the delegation's), so each token still names one delegation.
+      const sub = pairwiseSubject(deps.pairwiseKey, clientId, account.citizen.id);
       if (delegationId === token.grantId && sub !== id) return undefined;
       // A service with `act` switched off gets neither act nor anything of the aide.
       const discloseAct = ctx.oidc.client?.metadata()[DISCLOSE_ACT] !== false;
@@ -244,10 +233,10 @@ export function createRelaisProvider(deps: ProviderDependencies): Provider {
   };
 
   const provider = new Provider(`${config.ISSUER}${OIDC_MOUNT_PATH}`, configuration);
-  provider.proxy = config.ISSUER.startsWith('https:');
-  // One reverse proxy in front, as the api's `trust proxy`: the client IP (rate limits) is the
-  // address that proxy saw, never one the client wrote into X-Forwarded-For.
-  provider.maxIpsCount = 1;
+  // The same proxies as the api's `trust proxy`: the client IP (rate limits) is the address the
+  // farthest trusted proxy saw, never one the client wrote into X-Forwarded-For.
+  provider.proxy = trustedProxies(config) > 0;
+  provider.maxIpsCount = Math.max(trustedProxies(config), 1);
   logProviderErrors(provider);
   provider.use(relaisProviderResponses(pages));
   provider.use(

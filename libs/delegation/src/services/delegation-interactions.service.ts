@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import { type PublicService, PublicServiceDirectory } from '@relais/public-services';
 import type { ProcedureArea } from '@relais/structures';
@@ -10,7 +9,9 @@ import { OIDC_PROVIDER } from '../delegation.tokens.js';
 import type { Delegation } from '../entities/delegation.entity.js';
 import { requestedArea, requestedClaimNames } from '../provider/claims-parameter.js';
 import { replaceEarlierSession } from '../provider/provider-session.js';
-import { DELEGATION_ACR, DELEGATION_PATH, delegationSubjectFor } from '../provider/relais-provider.factory.js';
+import { pairwiseSubject } from '../provider/delegation-claims.js';
+import { DELEGATION_ACR, DELEGATION_PATH } from '../provider/relais-provider.factory.js';
+import { ProviderKeys } from './provider-keys.service.js';
 
 /** How the aide proved who they are for a delegated login (console login: password then TOTP). */
 export const DELEGATION_AMR = ['pwd', 'otp'];
@@ -42,12 +43,8 @@ export class DelegationInteractions {
   constructor(
     @Inject(OIDC_PROVIDER) private readonly provider: Provider,
     private readonly publicServices: PublicServiceDirectory,
-    @Inject(RELAIS_CONFIG) config: RelaisConfig,
-  ) {
-    this.subjectOf = delegationSubjectFor(config);
-  }
-
-  private readonly subjectOf: (clientId: string, citizenId: string) => string;
+    private readonly keys: ProviderKeys,
+  ) {}
 
   /** The interaction `uid` of this browser, and its active public service; DelegationExpired otherwise. */
   async find(uid: string, req: Request, res: Response): Promise<DelegationInteraction> {
@@ -73,7 +70,11 @@ export class DelegationInteractions {
   async finish(req: Request, res: Response, interaction: DelegationInteraction, delegation: Delegation) {
     // The account is the citizen as this service knows them (pairwise sub); the grant is this
     // delegation (its id is the delegation's): libs/delegation/README.md, "Sessions".
-    const accountId = this.subjectOf(interaction.service.clientId, delegation.citizenId);
+    const accountId = pairwiseSubject(
+      await this.keys.pairwiseKey(),
+      interaction.service.clientId,
+      delegation.citizenId,
+    );
     const grant = new this.provider.Grant({
       jti: delegation.id,
       accountId,

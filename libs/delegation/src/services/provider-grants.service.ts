@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
-import type { Redis } from 'ioredis';
+import { type IoRedisConnection, oidcKeyPrefix } from '@relais/redis';
 
 import { RedisAdapter } from '../provider/redis-adapter.js';
 import { OIDC_REDIS } from '../delegation.tokens.js';
@@ -15,7 +15,7 @@ import { DelegationSweeper } from './delegation-sweeper.service.js';
 export class ProviderGrants {
   constructor(
     private readonly sweeper: DelegationSweeper,
-    @Inject(OIDC_REDIS) private readonly redis: Redis,
+    @Inject(OIDC_REDIS) private readonly redis: IoRedisConnection,
     @Inject(RELAIS_CONFIG) private readonly config: RelaisConfig,
   ) {}
 
@@ -29,7 +29,7 @@ export class ProviderGrants {
 
   async endUnusable(mandateId: string): Promise<number> {
     const grantIds = await this.sweeper.endUnusable(mandateId);
-    const prefix = `${this.config.REDIS_PREFIX}:oidc:`;
+    const prefix = oidcKeyPrefix(this.config.REDIS_PREFIX);
     for (const grantId of grantIds) {
       await new RedisAdapter(this.redis, 'AccessToken', prefix).revokeByGrantId(grantId);
       await new RedisAdapter(this.redis, 'Grant', prefix).destroy(grantId);

@@ -68,4 +68,6 @@ export enum ErrorCode {
   AideImportFileUnreadable = 'aide_import_file_unreadable',
   AideImportExpired = 'aide_import_expired',
   QueueBoardChangeRefused = 'queue_board_change_refused',
+  SecretsKeyPreviousMissing = 'secrets_key_previous_missing',
+  SecretUnreadable = 'secret_unreadable',
 }

@@ -68,4 +68,8 @@ export class StructureRequest {
 
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt: Date;
+
+  /** Set when the retention job removed the applicant's and the planned aides' personal data. */
+  @Column({ name: 'personal_data_removed_at', type: 'timestamptz', nullable: true })
+  personalDataRemovedAt: Date | null;
 }

@@ -28,6 +28,9 @@ import {
   TRANSITIONS,
 } from '../structure-request-workflow.js';
 
+/** Requests per page of the operator's list. */
+export const REQUESTS_PAGE_SIZE = 50;
+
 /** How long the link of an email stays valid (unless used or replaced before). */
 export const REQUEST_LINK_TTL_MS = 30 * 24 * 3600 * 1000;
 
@@ -170,12 +173,18 @@ export class StructureRequestsService {
     });
   }
 
-  /** The operator's list: newest first, by state and département when given. */
-  list(filter: RequestFilter = {}): Promise<StructureRequest[]> {
+  /** The operator's list: one page, newest first, by state and département when given, and how many in all. */
+  async list(filter: RequestFilter = {}, page = 1): Promise<{ requests: StructureRequest[]; total: number }> {
     const query = this.dataSource.getRepository(StructureRequest).createQueryBuilder('r');
     if (filter.state) query.andWhere('r.state = :state', { state: filter.state });
     if (filter.department) query.andWhere('r.department = :department', { department: filter.department });
-    return query.orderBy('r.updated_at', 'DESC').addOrderBy('r.id').limit(500).getMany();
+    const [requests, total] = await query
+      .orderBy('r.updated_at', 'DESC')
+      .addOrderBy('r.id')
+      .take(REQUESTS_PAGE_SIZE)
+      .skip((page - 1) * REQUESTS_PAGE_SIZE)
+      .getManyAndCount();
+    return { requests, total };
   }
 
   async get(id: string): Promise<StructureRequest> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
-import { Redis } from 'ioredis';
+import { createIoRedis, type IoRedisConnection } from '@relais/redis';
 import type { Repository } from 'typeorm';
 
 import { CLIENT_ID_PATTERN } from '../client-credentials.js';
@@ -28,8 +28,8 @@ export class PublicServiceDirectory implements OnModuleDestroy {
   private readonly channel: string;
   /** Bumped by every change seen: a read that started before one is not kept. */
   private generation = 0;
-  private subscriber?: Redis;
-  private publisher?: Redis;
+  private subscriber?: IoRedisConnection;
+  private publisher?: IoRedisConnection;
   private subscribed = false;
 
   constructor(
@@ -64,7 +64,7 @@ export class PublicServiceDirectory implements OnModuleDestroy {
     this.forget(clientId);
     try {
       if (!this.publisher) {
-        this.publisher = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: 1 });
+        this.publisher = createIoRedis(this.config, { maxRetriesPerRequest: 1 });
         this.publisher.on('error', () => undefined);
       }
       await this.publisher.publish(this.channel, clientId);
@@ -95,7 +95,7 @@ export class PublicServiceDirectory implements OnModuleDestroy {
   /** Subscribes on first use only: the CLI and the worker, which never read through here, never subscribe. */
   private subscribe(): void {
     if (this.subscriber) return;
-    const subscriber = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: null });
+    const subscriber = createIoRedis(this.config, { maxRetriesPerRequest: null });
     this.subscriber = subscriber;
     const lost = () => {
       this.subscribed = false;

@@ -1,15 +1,22 @@
 import { createHash } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 
 import { toWinAnsi } from '@relais/attestations';
 import { frenchDate, frenchDateTime } from '@relais/dates';
 import { PROCEDURE_AREA_LABELS, type ProcedureArea } from '@relais/structures';
-import PDFDocument from 'pdfkit';
 
 import { auditActionLabel } from '../audit-action-labels.js';
 import type { ChainPoint, ReportAnchor } from '../interfaces/report-manifest.interface.js';
-import type { DigestOutput } from '../services/digest-output.js';
 import type { ReportEntry, ReportSummary } from '../services/report-entries.service.js';
 import type { ReportJob } from '../services/report-writer.service.js';
+import type {
+  FromDrawing,
+  PdfCount,
+  PdfParagraph,
+  ReportPdfAppendix,
+  ReportPdfContent,
+  ToDrawing,
+} from './report-pdf-drawing.js';
 
 export interface ReportPdfInput {
   job: ReportJob;
@@ -21,47 +28,32 @@ export interface ReportPdfInput {
   sign: (payload: object) => Promise<string>;
 }
 
+/** Where the PDF's bytes go (hashed and counted on the way): `DigestOutput`. */
+export interface ReportPdfOutput {
+  write(chunk: Buffer): Promise<void>;
+}
+
+/** Counts shown per summary column (the rest is one « Autres » line). */
+const SUMMARY_ROWS = 12;
+
 /** What the appendix's signature covers: the entries of the PDF, by sequence number and hash. */
 export const REPORT_ENTRIES_KIND = 'relais.audit.report.entries';
 
-const FONT = { regular: 'Helvetica', bold: 'Helvetica-Bold', mono: 'Courier' } as const;
-const COLOR = {
-  text: '#161616',
-  heading: '#000091',
-  muted: '#3a3a3a',
-  rule: '#929292',
-  band: '#eeeeee',
-  bar: '#000091',
-};
-const MARGIN = 40;
-const ROW = 14;
-const CELL = 8;
+/**
+ * The drawing thread's heap: pdfkit's garbage is collected within these bounds instead of growing
+ * the process's heap (V8 sizes a main thread's young generation for the machine's memory).
+ */
+export const REPORT_PDF_THREAD_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
+
+/** Under jest the sources are TypeScript: Node strips the drawing file's types itself. */
+const DRAWING = new URL(
+  import.meta.url.endsWith('.ts') ? './report-pdf-drawing.ts' : './report-pdf-drawing.js',
+  import.meta.url,
+);
 
 /** Fast path: most cells are ASCII or Latin-1 already; only the others go through toWinAnsi. */
 const DRAWABLE = /^[\x20-\x7e\u00a0-\u00ff’«»œŒ€–—…]*$/;
 const safe = (text: string) => (DRAWABLE.test(text) ? text : toWinAnsi(text));
-
-/** Cuts a cell to what fits its column (Helvetica is about 0.55 em wide per character on average). */
-const fitted = new Map<string, string>();
-
-/**
- * Cuts a cell to what fits its width in Helvetica at `size`, measured (widthOfString) and kept:
- * cells repeat (labels, names, dates to the second), so a long report measures few strings.
- */
-function fit(doc: PDFKit.PDFDocument, text: string, width: number, size = CELL): string {
-  const key = `${width}|${size}|${text}`;
-  const known = fitted.get(key);
-  if (known !== undefined) return known;
-  if (fitted.size > 20_000) fitted.clear();
-  doc.font(FONT.regular).fontSize(size);
-  let drawable = safe(text);
-  if (doc.widthOfString(drawable) > width) {
-    while (drawable.length > 1 && doc.widthOfString(drawable + '…') > width) drawable = drawable.slice(0, -1);
-    drawable += '…';
-  }
-  fitted.set(key, drawable);
-  return drawable;
-}
 
 const areaLabel = (entry: ReportEntry): string => {
   const details = entry.details as { area?: unknown; areas?: unknown };
@@ -71,20 +63,45 @@ const areaLabel = (entry: ReportEntry): string => {
 
 interface Column {
   title: string;
-  width: number;
+  /** null: the rest of the page's width. */
+  width: number | null;
   value: (entry: ReportEntry) => string;
 }
+
+const COLUMNS: Column[] = [
+  { title: 'N°', width: 52, value: (e) => e.seq },
+  { title: 'Date (Paris)', width: 92, value: (e) => e.parisTime },
+  { title: 'Action', width: 196, value: (e) => auditActionLabel(e.action) },
+  { title: 'Aidant', width: 110, value: (e) => e.actorName ?? (e.actorType === 'aide' ? '' : '—') },
+  { title: 'Usager', width: 110, value: (e) => e.citizenName ?? (e.citizenId ? 'Données effacées' : '') },
+  { title: 'Démarche', width: 124, value: areaLabel },
+  { title: 'Empreinte', width: null, value: (e) => e.hash.slice(0, 12) },
+];
+
+/** The citizen's copy: plain words, no ids or hashes. */
+const CITIZEN_COLUMNS: Column[] = [
+  { title: 'Date (Paris)', width: 95, value: (e) => e.parisTime },
+  { title: 'Ce qui a été fait', width: 230, value: (e) => auditActionLabel(e.action) },
+  {
+    title: 'Par',
+    width: 120,
+    value: (e) => (e.actorType === 'citizen' ? 'Vous' : e.actorType === 'system' ? 'Relais' : (e.actorName ?? '')),
+  },
+  { title: 'Structure', width: 187, value: (e) => e.structureName ?? '' },
+  { title: 'Démarche', width: null, value: areaLabel },
+];
 
 /**
  * The PDF report: cover, summary with a bar chart, the entries as a table (headers repeated on
  * each page), the appendix with the chain anchors and the platform's signature, "Page X / Y" on
- * every page. The layout is fixed (one cover, one summary page, a known number of rows per table
- * page, one appendix page), so the page count is known before the first page is written and every
- * page goes out as soon as it is done: memory stays flat whatever the number of entries.
+ * every page. This thread says what the report says (labels, names, the digest and the
+ * signature); a worker thread with a bounded heap draws it with pdfkit (`report-pdf-drawing.ts`),
+ * one page of entries at a time, and its bytes are written before the next page is sent, so
+ * memory stays flat whatever the number of entries and the worker's event loop stays free.
  */
 export async function renderReportPdf(
   input: ReportPdfInput,
-  output: DigestOutput,
+  output: ReportPdfOutput,
   onProgress: (done: number) => unknown,
 ): Promise<{
   count: number;
@@ -92,299 +109,209 @@ export async function renderReportPdf(
   lastEntry: ChainPoint | null;
   anchors: { start: ReportAnchor; end: ReportAnchor };
 }> {
-  const { job } = input;
+  const citizen = input.job.citizenCopy === true;
+  const columns = citizen ? CITIZEN_COLUMNS : COLUMNS;
+  const drawing = new DrawingThread(reportContent(input, columns), output);
+  try {
+    const entriesDigest = createHash('sha256');
+    let count = 0;
+    let firstEntry: ChainPoint | null = null;
+    let lastEntry: ChainPoint | null = null;
+    for await (const page of input.pages) {
+      const rows = page.map((entry) => {
+        entriesDigest.update(`${entry.seq}:${entry.hash}\n`);
+        lastEntry = { seq: entry.seq, hash: entry.hash };
+        firstEntry ??= lastEntry;
+        count++;
+        return columns.map((column) => safe(column.value(entry)));
+      });
+      await drawing.send({ type: 'rows', rows });
+      onProgress(count);
+    }
+    const anchors = await input.anchors(firstEntry, lastEntry);
+    const entriesSha256 = entriesDigest.digest('hex');
+    const seal = await input.sign({
+      kind: REPORT_ENTRIES_KIND,
+      structure: input.job.structure?.siret ?? null,
+      criteria: input.job.criteria,
+      count,
+      firstEntry,
+      lastEntry,
+      anchors: {
+        start: { seq: anchors.start.seq, hash: anchors.start.hash },
+        end: { seq: anchors.end.seq, hash: anchors.end.hash },
+      },
+      entriesSha256,
+    });
+    const appendix = appendixContent({ count, firstEntry, lastEntry, anchors, entriesSha256, seal });
+    await drawing.send({ type: 'appendix', appendix });
+    return { count, firstEntry, lastEntry, anchors };
+  } finally {
+    await drawing.stop();
+  }
+}
+
+/** The drawing thread, one message at a time: each answer comes after the bytes before it are written. */
+class DrawingThread {
+  private readonly worker: Worker;
+  private written: Promise<void> = Promise.resolve();
+  private waiting: { resolve: () => void; reject: (error: Error) => void } | null = null;
+  private failure: Error | null = null;
+
+  constructor(content: ReportPdfContent, output: ReportPdfOutput) {
+    this.worker = new Worker(DRAWING, {
+      workerData: { reportPdf: content },
+      resourceLimits: REPORT_PDF_THREAD_LIMITS,
+    });
+    this.worker.on('message', (message: FromDrawing) => {
+      if (message.type === 'chunk') {
+        const data = Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength);
+        this.written = this.written.then(() => output.write(data));
+        // Seen by the next answer; marked handled here so a failed write never crashes the process.
+        this.written.catch(() => undefined);
+      } else {
+        const waiting = this.waiting;
+        this.waiting = null;
+        this.written.then(
+          () => waiting?.resolve(),
+          (error: Error) => waiting?.reject(error),
+        );
+      }
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => this.fail(new Error(`the PDF drawing thread stopped (exit code ${code})`)));
+  }
+
+  send(message: ToDrawing): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<void>((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.worker.postMessage(message);
+    });
+  }
+
+  /** After the last answer or a failure: the thread is gone either way. */
+  async stop(): Promise<void> {
+    this.failure ??= new Error('the PDF drawing thread was stopped');
+    await this.worker.terminate();
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    this.waiting?.reject(this.failure);
+    this.waiting = null;
+  }
+}
+
+/** The cover, the summary and the table's columns, in French, ready to draw. */
+function reportContent(input: ReportPdfInput, columns: Column[]): ReportPdfContent {
+  const { job, summary, total } = input;
   const citizen = job.citizenCopy === true;
   const title = citizen ? 'Ce qui a été fait pour vous avec vos mandats' : 'Journal des actions';
-  const doc = new PDFDocument({
-    size: 'A4',
-    layout: 'landscape',
-    margins: { top: MARGIN, bottom: MARGIN + 10, left: MARGIN, right: MARGIN },
-    pdfVersion: '1.7',
-    lang: 'fr-FR',
-    displayTitle: true,
-    info: { Title: title, Author: 'Relais', Creator: 'Relais', CreationDate: input.generatedAt },
+  const period = `du ${frenchDay(job.criteria.fromDay)} au ${frenchDay(job.criteria.toDay)}`;
+  const line = (text: string, size: number, extra: Partial<PdfParagraph> = {}): PdfParagraph => ({
+    text: safe(text),
+    size,
+    ...extra,
   });
-  const written: Promise<void>[] = [];
-  let failure: unknown = null;
-  // pdfkit pushes its output as it goes; each chunk is written (and hashed) in order.
-  let chain = Promise.resolve();
-  doc.on('data', (chunk: Buffer) => {
-    chain = chain.then(() => output.write(chunk)).catch((error) => void (failure = error));
-  });
-  const ended = new Promise<void>((resolve) => doc.on('end', resolve));
-  written.push(ended);
-
-  const width = doc.page.width - 2 * MARGIN;
-  const text = (
-    value: string,
-    x: number,
-    y: number,
-    size: number,
-    font: keyof typeof FONT = 'regular',
-    color = COLOR.text,
-  ) => doc.font(FONT[font]).fontSize(size).fillColor(color).text(safe(value), x, y, { lineBreak: false });
-  const paragraph = (value: string, size = 11, font: keyof typeof FONT = 'regular', color = COLOR.text) => {
-    doc.font(FONT[font]).fontSize(size).fillColor(color).text(safe(value), MARGIN, doc.y, { width, lineGap: 2 });
-    doc.moveDown(0.4);
-  };
-  const heading = (value: string) => {
-    doc.moveDown(0.6);
-    paragraph(value, 15, 'bold', COLOR.heading);
-  };
-  const pageTitle = (value: string) => {
-    text(value, MARGIN, MARGIN, 15, 'bold', COLOR.heading);
-    doc.y = MARGIN + 28;
-  };
-
-  const totalPages = 3 + tablePages(input.total, doc.page.height);
-  let pageNumber = 0;
-  const footer = () => {
-    pageNumber++;
-    const margin = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    const y = doc.page.height - MARGIN + 8;
-    const where = `${job.structure?.name ?? title} — du ${frenchDay(job.criteria.fromDay)} au ${frenchDay(job.criteria.toDay)}`;
-    text(where, MARGIN, y, 8, 'regular', COLOR.muted);
-    const label = `Page ${pageNumber} / ${totalPages}`;
-    doc.font(FONT.regular).fontSize(8);
-    text(label, doc.page.width - MARGIN - doc.widthOfString(label), y, 8, 'regular', COLOR.muted);
-    doc.page.margins.bottom = margin;
-    doc.x = MARGIN;
-    doc.y = MARGIN;
-  };
-  doc.on('pageAdded', footer);
-  footer();
-
-  // Cover
-  text('Relais', MARGIN, MARGIN, 11, 'bold', COLOR.heading);
-  doc.y = 130;
-  paragraph(title, 26, 'bold', COLOR.heading);
-  if (job.structure) paragraph(`${job.structure.name} (SIRET ${job.structure.siret})`, 15, 'bold');
-  paragraph(`Période : du ${frenchDay(job.criteria.fromDay)} au ${frenchDay(job.criteria.toDay)} inclus`, 13);
-  paragraph(job.filterLabels.length ? `Filtres : ${job.filterLabels.join(' ; ')}` : 'Filtres : aucun', 13);
-  paragraph(`Produit le ${frenchDateTime(input.generatedAt)} (heure de Paris), par ${job.generatedBy.name}`, 13);
-  paragraph(`${input.total} entrée${input.total === 1 ? '' : 's'} du journal.`, 13);
-  doc.moveDown(1);
-  paragraph(
-    citizen
-      ? 'Ce relevé liste tout ce que les aidants ont fait en votre nom avec vos mandats. Il est signé par Relais : personne ne peut le modifier sans que cela se voie.'
-      : 'Ce rapport reprend le journal de responsabilité de Relais : qui a fait quoi, pour qui, sous quel mandat. Il est signé par la plateforme ; l’annexe donne de quoi vérifier qu’il est authentique et complet (page de vérification : /verify/rapport, avec le fichier de signature .jws).',
-    11,
-    'regular',
-    COLOR.muted,
-  );
-
-  // Summary: one page, the chart then three columns of counts
-  doc.addPage();
-  pageTitle('Synthèse');
-  const byAction = input.summary.byAction.map((row) => ({ label: auditActionLabel(row.action), count: row.count }));
-  paragraph(
-    byAction.length > 0 ? 'Nombre d’entrées par type d’action (les 10 plus fréquents) :' : 'Aucune entrée.',
-    10,
-    'regular',
-    COLOR.muted,
-  );
-  barChart(doc, byAction.slice(0, 10), width);
-  const columns3: [string, { label: string; count: number }[]][] = [
-    ['Par type d’action', byAction],
-    ...(citizen
-      ? []
-      : ([
-          [
-            'Par aidant',
-            input.summary.byAide.map((row) => ({ label: row.name ?? 'Aidant supprimé', count: row.count })),
-          ],
-        ] as [string, { label: string; count: number }[]][])),
-    [
-      'Par démarche',
-      input.summary.byArea.map((row) => ({
-        label: PROCEDURE_AREA_LABELS[row.area as ProcedureArea] ?? row.area,
-        count: row.count,
-      })),
-    ],
-  ];
-  const top = doc.y + 24;
-  const columnWidth = width / 3;
-  columns3.forEach(([caption, rows], index) => {
-    const x = MARGIN + index * columnWidth;
-    text(caption, x, top, 12, 'bold', COLOR.heading);
-    const shown = rows.slice(0, SUMMARY_ROWS);
+  const byAction = summary.byAction.map((row) => ({ label: safe(auditActionLabel(row.action)), count: row.count }));
+  const counts = (rows: { label: string; count: number }[]): PdfCount[] => {
+    const shown = rows.slice(0, SUMMARY_ROWS).map((row) => ({ label: safe(row.label), count: String(row.count) }));
     const rest = rows.slice(SUMMARY_ROWS).reduce((sum, row) => sum + row.count, 0);
-    if (rest > 0) shown.push({ label: `Autres (${rows.length - SUMMARY_ROWS})`, count: rest });
-    if (shown.length === 0) text('Aucune.', x, top + 22, 9);
-    shown.forEach((row, line) => {
-      const y = top + 22 + line * 14;
-      text(fit(doc, row.label, columnWidth - 70, 9), x, y, 9);
-      text(String(row.count), x + columnWidth - 60, y, 9, 'bold');
-    });
-  });
-
-  // Entries
-  const columns: Column[] = citizen
-    ? [
-        { title: 'Date (Paris)', width: 95, value: (e) => e.parisTime },
-        { title: 'Ce qui a été fait', width: 230, value: (e) => auditActionLabel(e.action) },
-        {
-          title: 'Par',
-          width: 120,
-          value: (e) =>
-            e.actorType === 'citizen' ? 'Vous' : e.actorType === 'system' ? 'Relais' : (e.actorName ?? ''),
-        },
-        { title: 'Structure', width: 187, value: (e) => e.structureName ?? '' },
-        { title: 'Démarche', width: width - 632, value: areaLabel },
-      ]
-    : [
-        { title: 'N°', width: 52, value: (e) => e.seq },
-        { title: 'Date (Paris)', width: 92, value: (e) => e.parisTime },
-        { title: 'Action', width: 196, value: (e) => auditActionLabel(e.action) },
-        { title: 'Aidant', width: 110, value: (e) => e.actorName ?? (e.actorType === 'aide' ? '' : '—') },
-        { title: 'Usager', width: 110, value: (e) => e.citizenName ?? (e.citizenId ? 'Données effacées' : '') },
-        { title: 'Démarche', width: 124, value: areaLabel },
-        { title: 'Empreinte', width: width - 680, value: (e) => e.hash.slice(0, 12) },
-      ];
-  const tableHeader = () => {
-    doc.rect(MARGIN, doc.y, width, ROW + 2).fill(COLOR.band);
-    let x = MARGIN;
-    const y = doc.y + 4;
-    for (const column of columns) {
-      text(column.title, x + 2, y, CELL, 'bold');
-      x += column.width;
-    }
-    doc.y = y + ROW;
+    if (rest > 0) shown.push({ label: `Autres (${rows.length - SUMMARY_ROWS})`, count: String(rest) });
+    return shown;
   };
-  doc.addPage();
-  pageTitle(citizen ? 'Le détail' : 'Les entrées du journal');
-  tableHeader();
-  let capacity = rowsPerPage(true, doc.page.height);
-  let onPage = 0;
-  const entriesDigest = createHash('sha256');
-  let count = 0;
-  let firstEntry: ChainPoint | null = null;
-  let lastEntry: ChainPoint | null = null;
-  for await (const page of input.pages) {
-    for (const entry of page) {
-      if (onPage === capacity) {
-        doc.addPage();
-        tableHeader();
-        capacity = rowsPerPage(false, doc.page.height);
-        onPage = 0;
-      }
-      onPage++;
-      const y = doc.y;
-      if (count % 2 === 1) doc.rect(MARGIN, y - 2, width, ROW).fill('#f6f6f6');
-      let x = MARGIN;
-      doc.font(FONT.regular).fontSize(CELL).fillColor(COLOR.text);
-      for (const column of columns) {
-        doc.text(fit(doc, column.value(entry), column.width - 4), x + 2, y, { lineBreak: false });
-        x += column.width;
-      }
-      doc.y = y + ROW;
-      entriesDigest.update(`${entry.seq}:${entry.hash}\n`);
-      lastEntry = { seq: entry.seq, hash: entry.hash };
-      firstEntry ??= lastEntry;
-      count++;
-    }
-    onProgress(count);
-    if (failure) throw failure;
-  }
-  if (count === 0) paragraph('Aucune entrée pour cette période et ces filtres.', 10);
-
-  // Appendix: anchors and signature
-  const anchors = await input.anchors(firstEntry, lastEntry);
-  const entriesSha256 = entriesDigest.digest('hex');
-  const seal = await input.sign({
-    kind: REPORT_ENTRIES_KIND,
-    structure: job.structure?.siret ?? null,
-    criteria: job.criteria,
-    count,
-    firstEntry,
-    lastEntry,
-    anchors: {
-      start: { seq: anchors.start.seq, hash: anchors.start.hash },
-      end: { seq: anchors.end.seq, hash: anchors.end.hash },
+  const byAide = summary.byAide.map((row) => ({ label: row.name ?? 'Aidant supprimé', count: row.count }));
+  const byArea = summary.byArea.map((row) => ({
+    label: PROCEDURE_AREA_LABELS[row.area as ProcedureArea] ?? row.area,
+    count: row.count,
+  }));
+  return {
+    info: { title, creationDate: input.generatedAt },
+    total,
+    footer: safe(`${job.structure?.name ?? title} — ${period}`),
+    cover: {
+      brand: 'Relais',
+      paragraphs: [
+        line(title, 26, { font: 'bold', color: 'heading' }),
+        ...(job.structure ? [line(`${job.structure.name} (SIRET ${job.structure.siret})`, 15, { font: 'bold' })] : []),
+        line(`Période : ${period} inclus`, 13),
+        line(job.filterLabels.length ? `Filtres : ${job.filterLabels.join(' ; ')}` : 'Filtres : aucun', 13),
+        line(`Produit le ${frenchDateTime(input.generatedAt)} (heure de Paris), par ${job.generatedBy.name}`, 13),
+        line(`${total} entrée${total === 1 ? '' : 's'} du journal.`, 13),
+        line(
+          citizen
+            ? 'Ce relevé liste tout ce que les aidants ont fait en votre nom avec vos mandats. Il est signé par Relais : personne ne peut le modifier sans que cela se voie.'
+            : 'Ce rapport reprend le journal de responsabilité de Relais : qui a fait quoi, pour qui, sous quel mandat. Il est signé par la plateforme ; l’annexe donne de quoi vérifier qu’il est authentique et complet (page de vérification : /verify/rapport, avec le fichier de signature .jws).',
+          11,
+          { color: 'muted', before: 1 },
+        ),
+      ],
     },
-    entriesSha256,
+    summary: {
+      title: 'Synthèse',
+      intro:
+        byAction.length > 0 ? safe('Nombre d’entrées par type d’action (les 10 plus fréquents) :') : 'Aucune entrée.',
+      chart: byAction.slice(0, 10),
+      columns: [
+        { caption: safe('Par type d’action'), rows: counts(byAction), none: 'Aucune.' },
+        ...(citizen ? [] : [{ caption: 'Par aidant', rows: counts(byAide), none: 'Aucune.' }]),
+        { caption: safe('Par démarche'), rows: counts(byArea), none: 'Aucune.' },
+      ],
+    },
+    table: {
+      title: safe(citizen ? 'Le détail' : 'Les entrées du journal'),
+      columns: columns.map((column) => ({ title: safe(column.title), width: column.width })),
+      empty: safe('Aucune entrée pour cette période et ces filtres.'),
+    },
+  };
+}
+
+/** The appendix « Annexe : preuve d’intégrité »: the chain anchors and the platform's signature. */
+function appendixContent(proof: {
+  count: number;
+  firstEntry: ChainPoint | null;
+  lastEntry: ChainPoint | null;
+  anchors: { start: ReportAnchor; end: ReportAnchor };
+  entriesSha256: string;
+  seal: string;
+}): ReportPdfAppendix {
+  const line = (text: string, size = 9, extra: Partial<PdfParagraph> = {}): PdfParagraph => ({
+    text: safe(text),
+    size,
+    ...extra,
   });
-  doc.addPage();
-  pageTitle('Annexe : preuve d’intégrité');
-  paragraph(
-    'Chaque entrée du journal de Relais porte une empreinte (SHA-256) calculée sur son contenu et sur l’empreinte de l’entrée précédente : modifier ou retirer une entrée casse la chaîne. La plateforme signe régulièrement des points de contrôle de cette chaîne.',
-    10,
-  );
   const point = (label: string, value: ChainPoint | null) =>
-    paragraph(value ? `${label} : n° ${value.seq}, empreinte ${value.hash}` : `${label} : aucune`, 9);
-  point('Première entrée du rapport', firstEntry);
-  point('Dernière entrée du rapport', lastEntry);
+    line(value ? `${label} : n° ${value.seq}, empreinte ${value.hash}` : `${label} : aucune`);
   const anchor = (label: string, value: ReportAnchor) =>
-    paragraph(
+    line(
       value.checkpoint
         ? `${label} : point de contrôle signé n° ${value.seq}, empreinte ${value.hash}`
         : value.seq === '0'
           ? `${label} : début du journal`
           : `${label} : entrée n° ${value.seq} (pas encore couverte par un point de contrôle signé), empreinte ${value.hash}`,
-      9,
     );
-  anchor('Ancrage de début', anchors.start);
-  anchor('Ancrage de fin', anchors.end);
-  paragraph(`Empreinte des ${count} entrées du rapport (SHA-256 des lignes « n° : empreinte ») : ${entriesSha256}`, 9);
-  heading('Signature de la plateforme');
-  paragraph(
-    'Signature ES256 (JWS compact) de la plateforme sur l’empreinte des entrées et les ancrages ci-dessus. Le fichier PDF lui-même est signé à part (fichier .jws fourni avec le rapport).',
-    9,
-  );
-  doc
-    .font(FONT.mono)
-    .fontSize(6.5)
-    .fillColor(COLOR.muted)
-    .text(seal, MARGIN, doc.y, { width, lineBreak: true, characterSpacing: 0 });
-
-  doc.end();
-  await Promise.all(written);
-  await chain;
-  if (failure) throw failure;
-  return { count, firstEntry, lastEntry, anchors };
-}
-
-/** Counts shown per summary column (the rest is one « Autres » line). */
-const SUMMARY_ROWS = 12;
-/** Where the table's rows start: below the page title and the header row, or the header row only. */
-const FIRST_ROWS_AT = MARGIN + 28 + ROW + 4;
-const NEXT_ROWS_AT = MARGIN + ROW + 4;
-
-/** Rows that fit on a table page: the same arithmetic for counting pages and for drawing them. */
-function rowsPerPage(first: boolean, pageHeight: number): number {
-  const last = pageHeight - MARGIN - 10 - ROW;
-  return Math.floor((last - (first ? FIRST_ROWS_AT : NEXT_ROWS_AT)) / ROW) + 1;
-}
-
-function tablePages(total: number, pageHeight: number): number {
-  const first = rowsPerPage(true, pageHeight);
-  return total <= first ? 1 : 1 + Math.ceil((total - first) / rowsPerPage(false, pageHeight));
-}
-
-/** Horizontal bars, one per action, longest first, with the count at the end of each bar. */
-function barChart(doc: PDFKit.PDFDocument, rows: { label: string; count: number }[], width: number): void {
-  if (rows.length === 0) return;
-  const max = Math.max(...rows.map((row) => row.count));
-  const labelWidth = 260;
-  const barSpace = width - labelWidth - 60;
-  let y = doc.y + 4;
-  for (const row of rows) {
-    doc
-      .font(FONT.regular)
-      .fontSize(9)
-      .fillColor(COLOR.text)
-      .text(fit(doc, row.label, labelWidth - 8, 9), MARGIN, y + 2, { lineBreak: false });
-    const length = Math.max(2, Math.round((row.count / max) * barSpace));
-    doc.rect(MARGIN + labelWidth, y, length, 12).fill(COLOR.bar);
-    doc
-      .font(FONT.bold)
-      .fontSize(9)
-      .fillColor(COLOR.text)
-      .text(String(row.count), MARGIN + labelWidth + length + 6, y + 2, { lineBreak: false });
-    y += 17;
-  }
-  doc.y = y + 6;
+  return {
+    title: safe('Annexe : preuve d’intégrité'),
+    paragraphs: [
+      line(
+        'Chaque entrée du journal de Relais porte une empreinte (SHA-256) calculée sur son contenu et sur l’empreinte de l’entrée précédente : modifier ou retirer une entrée casse la chaîne. La plateforme signe régulièrement des points de contrôle de cette chaîne.',
+        10,
+      ),
+      point('Première entrée du rapport', proof.firstEntry),
+      point('Dernière entrée du rapport', proof.lastEntry),
+      anchor('Ancrage de début', proof.anchors.start),
+      anchor('Ancrage de fin', proof.anchors.end),
+      line(
+        `Empreinte des ${proof.count} entrées du rapport (SHA-256 des lignes « n° : empreinte ») : ${proof.entriesSha256}`,
+      ),
+      line('Signature de la plateforme', 15, { font: 'bold', color: 'heading', before: 0.6 }),
+      line(
+        'Signature ES256 (JWS compact) de la plateforme sur l’empreinte des entrées et les ancrages ci-dessus. Le fichier PDF lui-même est signé à part (fichier .jws fourni avec le rapport).',
+      ),
+    ],
+    seal: proof.seal,
+  };
 }
 
 /** "2026-11-01" → "1er novembre 2026" (the day as chosen, in Paris). */

@@ -17,6 +17,9 @@ import { ReportEntries } from './report-entries.service.js';
 import { ReportScope, type ScopedReport } from './report-scope.service.js';
 import { ReportWriter } from './report-writer.service.js';
 
+/** How long a request waits for Redis before it leaves the export to the worker's requeue. */
+const REDIS_WAIT_MS = 2000;
+
 /** An export as its progress page shows it. */
 export interface ReportExport {
   id: string;
@@ -131,8 +134,45 @@ export class ReportExports {
       });
       return row.id as string;
     });
-    await this.queue.add(ReportsJob.Generate, { exportId: id }, { jobId: `report-${id}` });
+    await this.enqueue([id]);
     return id;
+  }
+
+  /**
+   * Queues the jobs of the given exports, at most once each (job id `report-<id>`). Redis down:
+   * logged, not thrown after REDIS_WAIT_MS; the export stays `queued` and `requeueWaiting` (the
+   * worker's scheduler) queues it again once Redis answers.
+   */
+  private async enqueue(ids: string[]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${REDIS_WAIT_MS} ms`)), REDIS_WAIT_MS);
+    });
+    try {
+      await Promise.race([this.queue.addBulk(generateJobs(ids)), timeout]);
+    } catch (error) {
+      this.logger.warn(
+        { exportIds: ids, error: (error as Error).message },
+        'reports queue unavailable; the export stays queued until the worker queues it again',
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * The worker's scheduler: exports still `queued` after REPORT_REQUEUE_AFTER_SECONDS get their job
+   * again (a job already in the queue is left as it is). Returns how many were looked at.
+   */
+  async requeueWaiting(): Promise<number> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM report_exports
+        WHERE status = 'queued' AND expires_at > now() AND created_at <= now() - make_interval(secs => $1)
+        ORDER BY created_at LIMIT 1000`,
+      [this.config.REPORT_REQUEUE_AFTER_SECONDS],
+    );
+    if (rows.length > 0) await this.queue.addBulk(generateJobs(rows.map((row) => row.id)));
+    return rows.length;
   }
 
   /**
@@ -315,6 +355,15 @@ export class ReportExports {
     const role = row.requester_type === 'operator' ? ' (opérateur)' : '';
     return `${person?.name ?? 'inconnu'}${role}`;
   }
+}
+
+/** One `generate-report` job per export, its id `report-<id>`: BullMQ adds a job id only once. */
+function generateJobs(ids: string[]) {
+  return ids.map((exportId) => ({
+    name: ReportsJob.Generate,
+    data: { exportId },
+    opts: { jobId: `report-${exportId}` },
+  }));
 }
 
 function withoutNulls(criteria: ReportCriteria): Record<string, string> {

@@ -88,4 +88,37 @@ export class PersonalDataRetention {
       return due.length;
     });
   }
+
+  /**
+   * Removes the applicant's name and address, the planned aides and the operator's message from
+   * requests to join refused or closed more than STRUCTURE_REQUEST_RETENTION_MONTHS ago. What
+   * stays is the structure's public facts (SIRET, name, address) and the journal (ids only).
+   * Accepted requests are kept: their applicant is the structure's supervisor, an account of its own.
+   */
+  async removeEndedStructureRequests(now = new Date()): Promise<number> {
+    const cutoff = new Date(now);
+    cutoff.setUTCMonth(cutoff.getUTCMonth() - this.config.STRUCTURE_REQUEST_RETENTION_MONTHS);
+    const removed = await this.dataSource.transaction(async (manager) => {
+      const [rows]: [{ id: string }[], number] = await manager.query(
+        `UPDATE structure_requests
+            SET supervisor_given_name = '', supervisor_family_name = '', supervisor_email = '',
+                planned_aides = '[]'::jsonb, operator_message = NULL, personal_data_removed_at = $2
+          WHERE state IN ('refused', 'closed') AND updated_at < $1 AND personal_data_removed_at IS NULL
+          RETURNING id`,
+        [cutoff, now],
+      );
+      await this.audit.recordMany(
+        manager,
+        rows.map((request) => ({
+          action: AuditAction.StructureRequestPersonalDataRemoved,
+          actor: { type: AuditActorType.System },
+          details: { requestId: request.id, retentionMonths: this.config.STRUCTURE_REQUEST_RETENTION_MONTHS },
+          occurredAt: now,
+        })),
+      );
+      return rows.length;
+    });
+    if (removed > 0) this.logger.log({ requests: removed }, 'structure request personal data removed (retention)');
+    return removed;
+  }
 }

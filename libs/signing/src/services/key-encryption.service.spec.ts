@@ -33,6 +33,16 @@ describe('KeyEncryption', () => {
     expect(() => other.open(KID, sealed)).toThrow();
   });
 
+  it('during a rotation: opens what the previous key sealed, seals under the new one only', () => {
+    const newKey = randomBytes(32).toString('base64');
+    const rotating = new KeyEncryption({ SECRETS_KEY: newKey, SECRETS_KEY_PREVIOUS: SECRETS_KEY });
+    const underOld = encryption.seal(KID, PRIVATE_JWK);
+    expect(rotating.open(KID, underOld)).toBe(PRIVATE_JWK);
+    const resealed = rotating.reseal(KID, underOld);
+    expect(new KeyEncryption({ SECRETS_KEY: newKey }).open(KID, resealed)).toBe(PRIVATE_JWK);
+    expect(() => encryption.open(KID, resealed)).toThrow();
+  });
+
   it('does not open what SECRETS_KEY itself encrypted (TOTP seeds): the key is derived apart', () => {
     // Given a ciphertext made directly with SECRETS_KEY, as the aides' SecretBox does
     const iv = randomBytes(12);

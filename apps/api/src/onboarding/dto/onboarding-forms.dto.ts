@@ -1,5 +1,5 @@
-import { Transform } from 'class-transformer';
-import { IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min, MaxLength } from 'class-validator';
 
 import { FormDto } from '../../console/dto/forms.dto.js';
 
@@ -90,6 +90,13 @@ export class RequestListQuery {
   @IsString({ message: 'Choisissez un département de la liste.' })
   @MaxLength(3, { message: 'Choisissez un département de la liste.' })
   departement?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'Cette page de la liste n’existe pas.' })
+  @Min(1, { message: 'Cette page de la liste n’existe pas.' })
+  @Max(10_000, { message: 'Cette page de la liste n’existe pas.' })
+  page?: number;
 }
 
 /** The confirmation of an import preview: its token. */

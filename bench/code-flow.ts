@@ -1,0 +1,308 @@
+/**
+ * The delegated-login bench's client side, shared by bench/delegated-login.ts and
+ * bench/scale-demo.ts: a cookie-keeping fetch "browser", one code flow as a public service runs
+ * it, a concurrent run that measures flows/s and latencies, and the CPU and I/O the api
+ * processes spent (bench/io-counter.ts over IPC). Bench code only.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+
+import { projectRoot } from '@relais/config';
+import { SingleBar } from 'cli-progress';
+
+export const CALLBACK = 'http://localhost:3200/callback';
+
+/** Just enough of a browser: cookies by name, no redirect followed. */
+export class Browser {
+  private readonly cookies = new Map<string, string>();
+
+  constructor(private readonly origin: string) {}
+
+  async send(path: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
+    const response = await fetch(new URL(path, this.origin), {
+      method: init.method ?? (init.form ? 'POST' : 'GET'),
+      redirect: 'manual',
+      headers: {
+        cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+        ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      body: init.form ? new URLSearchParams(init.form).toString() : undefined,
+    });
+    for (const header of response.headers.getSetCookie()) {
+      const [pair] = header.split(';');
+      const separator = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, separator), pair.slice(separator + 1));
+    }
+    return response;
+  }
+
+  /** A copy sharing the cookies so far (the console session), then living its own life. */
+  fork(origin = this.origin): Browser {
+    const copy = new Browser(origin);
+    for (const [name, value] of this.cookies) copy.cookies.set(name, value);
+    return copy;
+  }
+}
+
+export const csrf = async (response: Response) => /name="_csrf" value="([^"]+)"/.exec(await response.text())![1];
+export const location = (response: Response) => {
+  if (response.status !== 303 && response.status !== 302)
+    throw new Error(`expected a redirect, got ${response.status}`);
+  return response.headers.get('location')!;
+};
+
+/** Latencies in ms by step of the flow (authorize, interaction, resume, token, userinfo). */
+export type Timings = Map<string, number[]>;
+
+/** Runs one step and records its latency under `step`. */
+export async function timed<T>(timings: Timings, step: string, run: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  const result = await run();
+  let samples = timings.get(step);
+  if (!samples) timings.set(step, (samples = []));
+  samples.push(performance.now() - start);
+  return result;
+}
+
+/** One code flow as a public service runs it: authorize, (interaction), code, token, userinfo. */
+export async function codeFlow(
+  timings: Timings,
+  browser: Browser,
+  issuer: string,
+  client: { id: string; secret: string },
+  interact: (browser: Browser, interactionPath: string) => Promise<string>,
+): Promise<void> {
+  const verifier = randomBytes(32).toString('base64url');
+  const query = new URLSearchParams({
+    client_id: client.id,
+    redirect_uri: CALLBACK,
+    response_type: 'code',
+    scope: 'openid',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+    state: randomBytes(16).toString('base64url'),
+    nonce: randomBytes(16).toString('base64url'),
+  });
+  const authorize = `${new URL(issuer).pathname.replace(/\/$/, '')}/auth?${query}`;
+  const interaction = location(await timed(timings, '1 authorize', () => browser.send(authorize)));
+  const resume = await timed(timings, '2 interaction', () => interact(browser, interaction));
+  const callback = new URL(
+    location(await timed(timings, '3 resume', () => browser.send(new URL(resume, issuer).pathname))),
+  );
+  const code = callback.searchParams.get('code');
+  if (!code) throw new Error(`no code: ${callback.search}`);
+  const { access_token: accessToken } = await timed(timings, '4 token', async () => {
+    const token = await fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: CALLBACK,
+        code_verifier: verifier,
+      }),
+    });
+    const body = (await token.json()) as { access_token?: string; id_token?: string };
+    if (!body.access_token || !body.id_token) throw new Error(`token answered ${token.status}`);
+    return body as { access_token: string };
+  });
+  await timed(timings, '5 userinfo', async () => {
+    const userinfo = await fetch(`${issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    if (userinfo.status !== 200) throw new Error(`userinfo answered ${userinfo.status}`);
+    await userinfo.arrayBuffer();
+  });
+}
+
+export interface Measured {
+  label: string;
+  /** Prints what the server processes did meanwhile (observed). */
+  io?: () => void;
+  flowsPerSecond: number;
+  timings: Timings;
+  /** The 1-minute load average when the run started and when it ended. */
+  load: [number, number];
+}
+
+/** Runs `flows` flows, `concurrency` at a time; returns flows per second and the step latencies. */
+export async function measure(
+  label: string,
+  flows: number,
+  concurrency: number,
+  flow: (timings: Timings) => Promise<void>,
+): Promise<Measured> {
+  const timings: Timings = new Map();
+  const loadBefore = loadavg()[0];
+  const bar = new SingleBar({ format: `${label.padEnd(24)} {bar} {value}/{total} flows` });
+  bar.start(flows, 0);
+  let started = 0;
+  let done = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (started < flows) {
+        started += 1;
+        await flow(timings);
+        bar.update((done += 1));
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  bar.stop();
+  return { label, flowsPerSecond: flows / seconds, timings, load: [loadBefore, loadavg()[0]] };
+}
+
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+export function report(run: Measured): void {
+  console.log(
+    `${run.label.padEnd(24)} ${run.flowsPerSecond.toFixed(0).padStart(5)} flows/s` +
+      `  (load average ${run.load.map((load) => load.toFixed(1)).join(' → ')})`,
+  );
+  for (const [step, samples] of [...run.timings].sort(([a], [b]) => a.localeCompare(b))) {
+    const sorted = samples.toSorted((a, b) => a - b);
+    const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(sorted, p).toFixed(1).padStart(6));
+    console.log(`  ${step.padEnd(16)} p50 ${p50} ms  p95 ${p95} ms  p99 ${p99} ms`);
+  }
+  run.io?.();
+}
+
+interface IoCounts {
+  requests: number;
+  sql: number;
+  redis: number;
+  redisTrips: number;
+  poolWaits?: number;
+}
+type IoStats = Record<string, IoCounts & { detail?: Record<string, number> }>;
+
+export interface Snapshot {
+  endpoints: IoStats;
+  /** CPU time (user + system) the process used so far. */
+  cpuMicros: number;
+}
+
+/** The SQL/Redis counts and CPU time of a server process so far (bench/io-counter.ts, over IPC). */
+export function snapshot(child: ChildProcess): Promise<Snapshot> {
+  return ask(child, 'io-stats') as Promise<Snapshot>;
+}
+
+/** Sends a message to a server process and waits for its answer. */
+export const ask = (child: ChildProcess, message: string) =>
+  new Promise((resolve) => {
+    child.once('message', resolve);
+    child.send(message);
+  });
+
+/**
+ * Runs `run` and reports what the server processes did meanwhile, per flow and per endpoint;
+ * with BENCH_PROFILE, they write a CPU profile of that run (bench/profile-top.ts reads them).
+ */
+export async function observed(
+  servers: ChildProcess[],
+  flows: number,
+  run: () => Promise<Measured>,
+): Promise<Measured> {
+  const before = await Promise.all(servers.map(snapshot));
+  if (process.env.BENCH_PROFILE) await Promise.all(servers.map((server) => ask(server, 'profile-start')));
+  const measured = await run();
+  if (process.env.BENCH_PROFILE) await Promise.all(servers.map((server) => ask(server, 'profile-stop')));
+  const after = await Promise.all(servers.map(snapshot));
+  return { ...measured, io: () => reportIo(before, after, flows) };
+}
+
+/** Statements and commands per flow, per endpoint, summed over the processes, between two snapshots. */
+export function reportIo(beforeSnapshots: Snapshot[], afterSnapshots: Snapshot[], flows: number): void {
+  const before = beforeSnapshots.map((taken) => taken.endpoints);
+  const after = afterSnapshots.map((taken) => taken.endpoints);
+  const cpu = afterSnapshots.reduce((sum, taken, index) => sum + taken.cpuMicros - beforeSnapshots[index].cpuMicros, 0);
+  const zero = (): IoCounts => ({ requests: 0, sql: 0, redis: 0, redisTrips: 0 });
+  const total = new Map<string, IoCounts>();
+  after.forEach((stats, index) => {
+    for (const [endpoint, counts] of Object.entries(stats)) {
+      const earlier = before[index][endpoint] ?? zero();
+      const sum = total.get(endpoint) ?? zero();
+      sum.requests += counts.requests - earlier.requests;
+      sum.sql += counts.sql - earlier.sql;
+      sum.redis += counts.redis - earlier.redis;
+      sum.redisTrips += counts.redisTrips - earlier.redisTrips;
+      sum.poolWaits = (sum.poolWaits ?? 0) + (counts.poolWaits ?? 0) - (earlier.poolWaits ?? 0);
+      total.set(endpoint, sum);
+    }
+  });
+  let sql = 0;
+  let redis = 0;
+  let redisTrips = 0;
+  let poolWaits = 0;
+  console.log('  per request, in the api processes:');
+  for (const [endpoint, counts] of total) {
+    if (counts.requests === 0) continue;
+    sql += counts.sql;
+    redis += counts.redis;
+    redisTrips += counts.redisTrips;
+    poolWaits += counts.poolWaits ?? 0;
+    const each = (value: number) => (value / counts.requests).toFixed(1).padStart(5);
+    console.log(
+      `  ${endpoint.padEnd(36)} ${each(counts.sql)} SQL  ${each(counts.redis)} Redis commands` +
+        ` in ${each(counts.redisTrips)} round trips  (${counts.requests} requests)`,
+    );
+    // BENCH_DETAIL: what they are (totals since the processes started, warm-ups included).
+    const detail: Record<string, number> = {};
+    for (const stats of after) {
+      for (const [name, count] of Object.entries(stats[endpoint]?.detail ?? {})) {
+        detail[name] = (detail[name] ?? 0) + count;
+      }
+    }
+    const requests = after.reduce((sum, stats) => sum + (stats[endpoint]?.requests ?? 0), 0);
+    for (const [name, count] of Object.entries(detail)) {
+      console.log(`      ${(count / requests).toFixed(1).padStart(5)} × ${name}`);
+    }
+  }
+  console.log(
+    `  per flow: ${(sql / flows).toFixed(1)} SQL statements, ${(redis / flows).toFixed(1)} Redis commands ` +
+      `in ${(redisTrips / flows).toFixed(1)} round trips; ${poolWaits} waits for a pg connection; ` +
+      `${(cpu / 1000 / flows).toFixed(2)} ms of CPU ` +
+      `in the server processes (${((flows * 1e6) / cpu).toFixed(0)} flows per CPU-second)`,
+  );
+}
+
+/** Starts a compiled script as a child process; resolves with the line it prints when ready. */
+export function spawnReady(script: string, args: string[]): Promise<{ child: ChildProcess; line: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', join(projectRoot(), 'dist/bench/io-counter.js'), script, ...args],
+      {
+        stdio: ['ignore', 'pipe', 'ignore', 'ipc'],
+      },
+    );
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code})`)));
+    child.stdout!.once('data', (chunk: Buffer) => resolve({ child, line: chunk.toString().trim() }));
+  });
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export async function waitUntilReady(origin: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      if ((await fetch(`${origin}/health/ready`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${origin} did not start`);
+}
