@@ -178,6 +178,7 @@ interface IoCounts {
   sql: number;
   redis: number;
   redisTrips: number;
+  poolWaits?: number;
 }
 type IoStats = Record<string, IoCounts & { detail?: Record<string, number> }>;
 
@@ -231,18 +232,21 @@ export function reportIo(beforeSnapshots: Snapshot[], afterSnapshots: Snapshot[]
       sum.sql += counts.sql - earlier.sql;
       sum.redis += counts.redis - earlier.redis;
       sum.redisTrips += counts.redisTrips - earlier.redisTrips;
+      sum.poolWaits = (sum.poolWaits ?? 0) + (counts.poolWaits ?? 0) - (earlier.poolWaits ?? 0);
       total.set(endpoint, sum);
     }
   });
   let sql = 0;
   let redis = 0;
   let redisTrips = 0;
+  let poolWaits = 0;
   console.log('  per request, in the api processes:');
   for (const [endpoint, counts] of total) {
     if (counts.requests === 0) continue;
     sql += counts.sql;
     redis += counts.redis;
     redisTrips += counts.redisTrips;
+    poolWaits += counts.poolWaits ?? 0;
     const each = (value: number) => (value / counts.requests).toFixed(1).padStart(5);
     console.log(
       `  ${endpoint.padEnd(36)} ${each(counts.sql)} SQL  ${each(counts.redis)} Redis commands` +
@@ -262,7 +266,8 @@ export function reportIo(beforeSnapshots: Snapshot[], afterSnapshots: Snapshot[]
   }
   console.log(
     `  per flow: ${(sql / flows).toFixed(1)} SQL statements, ${(redis / flows).toFixed(1)} Redis commands ` +
-      `in ${(redisTrips / flows).toFixed(1)} round trips; ${(cpu / 1000 / flows).toFixed(2)} ms of CPU ` +
+      `in ${(redisTrips / flows).toFixed(1)} round trips; ${poolWaits} waits for a pg connection; ` +
+      `${(cpu / 1000 / flows).toFixed(2)} ms of CPU ` +
       `in the server processes (${((flows * 1e6) / cpu).toFixed(0)} flows per CPU-second)`,
   );
 }

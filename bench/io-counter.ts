@@ -18,6 +18,8 @@ interface Counts {
   redis: number;
   /** Redis round trips: a MULTI … EXEC is one. */
   redisTrips: number;
+  /** Connections asked of pg's pool while none was idle and it was full: the request waited. */
+  poolWaits?: number;
   /** With BENCH_DETAIL set: each statement (its first words) and command by name. */
   detail?: Record<string, number>;
 }
@@ -92,6 +94,19 @@ wrap(
   'redis',
   redisName,
 );
+
+// pg's pool: a connection asked for while every one is busy and no new one may open waits in its queue.
+const PgPool = require('pg-pool') as {
+  prototype: { connect: (...args: unknown[]) => unknown; idleCount: number; totalCount: number };
+};
+const originalConnect = PgPool.prototype.connect;
+PgPool.prototype.connect = function connect(this: typeof PgPool.prototype & { options: { max: number } }, ...args) {
+  if (this.idleCount === 0 && this.totalCount >= this.options.max) {
+    const entry = counts();
+    entry.poolWaits = (entry.poolWaits ?? 0) + 1;
+  }
+  return originalConnect.apply(this, args);
+};
 
 // BENCH_PROFILE=<dir>: a CPU profile of this process between "profile-start" and "profile-stop"
 // (the measured run only, no start-up, no other run's idle time), for bench/profile-top.ts.

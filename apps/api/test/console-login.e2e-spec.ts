@@ -214,6 +214,37 @@ describe('console login', () => {
     await agent.get('/espace').set('Accept', 'text/html').expect(303).expect('Location', '/connexion');
   });
 
+  it('moves the idle clock by the minute: a request within a minute writes nothing back to Redis', async () => {
+    const member = await createMember(app, structureId, 'horloge.minute@example.fr');
+    const agent = await logIn(app, member);
+    await agent.get('/espace').expect(200);
+    const redis = await app.get(SessionRedis).connected();
+    const key = await (async () => {
+      for (const candidate of await redis.keys(`${env.redisPrefix}:session:*`)) {
+        if (JSON.parse((await redis.get(candidate))!).aideId === member.aideId) return candidate;
+      }
+      throw new Error('no session');
+    })();
+    // Given the session as it was written, its expiry in Redis set shorter to see any write
+    const written = await redis.get(key);
+    await redis.pExpire(key, 600_000);
+    // When the aide comes back within the minute
+    await agent.get('/espace').expect(200);
+    // Then neither the session nor its expiry was written
+    expect(await redis.get(key)).toBe(written);
+    expect(await redis.pTTL(key)).toBeLessThanOrEqual(600_000);
+    // Given the idle clock a minute and a second old
+    const data = JSON.parse(written!);
+    data.lastSeenAt -= 61_000;
+    await redis.set(key, JSON.stringify(data), { KEEPTTL: true });
+    // When the aide comes back
+    const before = Date.now();
+    await agent.get('/espace').expect(200);
+    // Then the clock moves, and the session's expiry is a full idle period again
+    expect(JSON.parse((await redis.get(key))!).lastSeenAt).toBeGreaterThanOrEqual(before);
+    expect(await redis.pTTL(key)).toBeGreaterThan(25 * 60 * 1000);
+  });
+
   it('lets an aide of two structures choose one, then switch (journaled)', async () => {
     const second = await createStructure(app, 'CCAS de Lille');
     const member = await createMember(app, structureId, 'deux.structures@example.fr');

@@ -438,6 +438,32 @@ describe('delegated login: Relais as OpenID provider for public services', () =>
     ).toBe(1);
   });
 
+  it('refuses the confirmation of an aide deactivated after the picker, journaled, nothing opened', async () => {
+    // Given an aide on the confirmation page for Marie, whose membership is then deactivated
+    const leaving = await createMember(app, structureId, 'parti.confirmation@example.fr');
+    const browser = await logIn(app, leaving);
+    const authorization = await authorizationRequest(await relyingParty());
+    const authorize = await browser.get(authorization.url.pathname + authorization.url.search).expect(303);
+    const picker = await browser.get(authorize.headers.location).expect(200);
+    await db.query('UPDATE memberships SET active = false WHERE aide_id = $1', [leaving.aideId]);
+    // When they confirm
+    const page = await browser
+      .post(`${authorize.headers.location}/confirmation`)
+      .type('form')
+      .send({ _csrf: hidden(picker.text, '_csrf'), citoyen: marie.citizenId, demarche: 'papers' })
+      .set('accept', 'text/html');
+    // Then the same plain page as at the first step, the refusal journaled, no delegation
+    expect(page.status).toBe(403);
+    expect(page.text).toContain('a été désactivé');
+    expect(
+      await count(
+        "audit_outbox WHERE action = 'delegation.refused' AND actor_id = $1 AND details->>'reason' = 'deactivated'",
+        [leaving.aideId],
+      ),
+    ).toBe(1);
+    expect(await count('delegations WHERE aide_id = $1', [leaving.aideId])).toBe(0);
+  });
+
   it('shows a French page of the catalogue for an unknown client_id, never the provider’s raw code', async () => {
     // Given an authorization request from a client Relais does not know
     const query = new URLSearchParams({

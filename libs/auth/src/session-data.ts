@@ -21,6 +21,12 @@ declare module 'express-session' {
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 export const SESSION_ABSOLUTE_MS = 12 * 3600 * 1000;
 export const STEP_UP_IDLE_MS = 15 * 60 * 1000;
+/**
+ * The idle clock (`lastSeenAt`) moves by this step: a request less than a minute after the last
+ * recorded one writes nothing back to Redis (neither the session nor its expiry). Idle times are
+ * thus read at most one minute long: a step-up or the idle end comes up to a minute early, never late.
+ */
+export const IDLE_CLOCK_STEP_MS = 60 * 1000;
 export const SESSION_COOKIE = 'relais.sid';
 
 /** The console pages the guard and the login flow send people to. */

@@ -98,11 +98,17 @@ export class DelegationController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    const context = await this.context(uid, req, res);
-    if (!context) return;
-    const { member, interaction } = context;
+    // The session's aide is checked by the opening's own statement (the acting rule, with the
+    // mandate, in one round trip): a deactivated aide or an untrained one is refused there, journaled.
+    const interaction = await this.interactions.find(uid, req, res);
+    const actor = await this.sessions.requireOrRedirect(req, res, this.subjects.sessionMember, {
+      stepUp: true,
+      returnTo: interaction.path,
+      returnAfterLogin: true,
+    });
+    if (!actor) return;
     const choice = { citizenId: form.citoyen, area: form.demarche };
-    const delegation = await this.opener.open(member, interaction.service, choice, DELEGATION_AMR);
+    const delegation = await this.opener.open(actor, interaction.service, choice, DELEGATION_AMR);
     await this.interactions.finish(req, res, interaction, delegation);
   }
 

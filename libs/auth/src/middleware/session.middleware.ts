@@ -3,14 +3,27 @@ import { derivedSecretsKeys, RELAIS_CONFIG, type RelaisConfig } from '@relais/co
 import { RedisStore } from 'connect-redis';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import type { NextFunction, Request, Response } from 'express';
-import session from 'express-session';
+import session, { type SessionData } from 'express-session';
 
-import { SESSION_COOKIE, SESSION_IDLE_MS } from '../session-data.js';
+import { IDLE_CLOCK_STEP_MS, SESSION_COOKIE, SESSION_IDLE_MS } from '../session-data.js';
 import { SessionRedis } from '../services/session-redis.service.js';
 
 /**
+ * The Redis store, whose `touch` (an unchanged session's expiry pushed back) is skipped while the
+ * idle clock is less than a minute old: the session was written when it moved, so its expiry in
+ * Redis is at most IDLE_CLOCK_STEP_MS short of a fresh one.
+ */
+class IdleClockStore extends RedisStore {
+  override async touch(sid: string, sess: SessionData, cb?: (error?: unknown) => void): Promise<unknown> {
+    if (sess.lastSeenAt !== undefined && Date.now() - sess.lastSeenAt < IDLE_CLOCK_STEP_MS) return cb?.();
+    return super.touch(sid, sess, cb);
+  }
+}
+
+/**
  * Console sessions in Redis: HttpOnly cookie, SameSite=Lax, Secure behind https, renewed on each
- * request and expiring after 30 minutes idle (cookie and Redis TTL alike).
+ * request and expiring after 30 minutes idle (cookie and Redis TTL alike; the idle clock moves by the
+ * minute: IdleClockStore).
  */
 @Injectable()
 export class SessionMiddleware implements NestMiddleware {
@@ -25,7 +38,11 @@ export class SessionMiddleware implements NestMiddleware {
     this.handler = session({
       name: SESSION_COOKIE,
       secret,
-      store: new RedisStore({ client: redis.client, prefix: `${redis.prefix}session:`, ttl: SESSION_IDLE_MS / 1000 }),
+      store: new IdleClockStore({
+        client: redis.client,
+        prefix: `${redis.prefix}session:`,
+        ttl: SESSION_IDLE_MS / 1000,
+      }),
       resave: false,
       saveUninitialized: false,
       rolling: true,

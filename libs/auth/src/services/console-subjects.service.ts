@@ -14,6 +14,12 @@ export class ConsoleSubjects {
   readonly member: SessionSubject<MemberContext>;
   /** An operator account, whatever its structure. */
   readonly operator: SessionSubject<Operator>;
+  /**
+   * The aide and structure the session names, not looked up: for a step whose own statement
+   * applies the acting rule to them in the same round trip (the delegated login's confirmation,
+   * DelegationOpener.open). Everything else of the session check holds (live session, step-up).
+   */
+  readonly sessionMember: SessionSubject<{ aideId: string; structureId: string }>;
 
   constructor(members: MemberContexts) {
     this.member = {
@@ -28,6 +34,14 @@ export class ConsoleSubjects {
         const member = await members.find(session.aideId!, session.structureId);
         return member ? { principal: member } : { gone: true };
       },
+    };
+    this.sessionMember = {
+      ...consolePages,
+      loggedIn: (session) => session.aideId,
+      load: async (session) =>
+        session.structureId
+          ? { principal: { aideId: session.aideId!, structureId: session.structureId } }
+          : { choose: { code: ErrorCode.StructureChoiceRequired, redirectTo: CONSOLE_PATHS.structureChoice } },
     };
     this.operator = {
       ...consolePages,

@@ -66,6 +66,15 @@ describe('SessionCheck: one check for every logged-in page', () => {
     expect(request.session.lastSeenAt).toBeGreaterThanOrEqual(now);
   });
 
+  it('leaves the idle clock as it was within a minute of the last recorded request', async () => {
+    // Given someone whose last recorded request was 59 seconds ago
+    const request = requestWith({ personId: 'p', loginAt: now - 120_000, lastSeenAt: now - 59_000 });
+    // When a page checks the session
+    await check.require(request, subject(), { stepUp: true });
+    // Then the clock stays (nothing to write back): it moves by the minute
+    expect(request.session.lastSeenAt).toBe(now - 59_000);
+  });
+
   it('sends nobody to the subject’s login page, ending the session', async () => {
     // Given a session naming nobody
     const request = requestWith({});

@@ -5,7 +5,7 @@ import { DomainException, ErrorCode } from '@relais/exceptions';
 import type { Request, Response } from 'express';
 
 import type { SessionCheckOptions, SessionSubject } from '../interfaces/session-subject.interface.js';
-import { SESSION_ABSOLUTE_MS, STEP_UP_IDLE_MS } from '../session-data.js';
+import { IDLE_CLOCK_STEP_MS, SESSION_ABSOLUTE_MS, STEP_UP_IDLE_MS } from '../session-data.js';
 
 /**
  * The one session check of every logged-in page (console guard, delegated-login interaction): a
@@ -37,7 +37,8 @@ export class SessionCheck {
     // Idle for more than 15 minutes at any point since the last code (a session without a last
     // request counts as idle): sensitive pages need a new code.
     if (now - (session.lastSeenAt ?? 0) > STEP_UP_IDLE_MS) session.stepUpNeeded = true;
-    session.lastSeenAt = now;
+    // By the minute (IDLE_CLOCK_STEP_MS): a session unchanged is not written back.
+    if (now - (session.lastSeenAt ?? 0) >= IDLE_CLOCK_STEP_MS) session.lastSeenAt = now;
     if (options.stepUp && session.stepUpNeeded) {
       if (options.returnTo) session.returnTo = options.returnTo;
       throw new DomainException(ErrorCode.StepUpRequired, { redirectTo: subject.stepUpPath });

@@ -12,17 +12,19 @@ import type Provider from 'oidc-provider';
  * session (`expiresWithSession`, the provider's default without `offline_access`), stop working.
  * One delegation at a time per browser; the journal keeps every one.
  */
-export async function replaceEarlierSession(provider: Provider, req: Request, res: Response): Promise<void> {
+export async function replaceEarlierSession(
+  provider: Provider,
+  req: Request,
+  res: Response,
+  interaction: Awaited<ReturnType<Provider['interactionDetails']>>,
+): Promise<void> {
   // No provider session cookie (a first delegated login in this browser): nothing to end, and no
   // Redis command spent on it.
   const name = `${provider.cookieName('session')}=`;
   if (!(req.headers.cookie ?? '').split(/;\s*/).some((cookie) => cookie.startsWith(name))) return;
-  const interaction = await provider.interactionDetails(req, res);
   // The Session model reads the browser's signed session cookie from a plain req/res pair.
   const session = await provider.Session.get({ req, res } as unknown as Parameters<typeof provider.Session.get>[0]);
   if (session.accountId) await session.destroy();
-  if (interaction.session) {
-    delete interaction.session;
-    await interaction.save(Math.max(1, interaction.exp - Math.floor(Date.now() / 1000)));
-  }
+  // Detached from it: the caller saves the interaction (with its result) afterwards.
+  delete interaction.session;
 }

@@ -27,7 +27,12 @@ export interface DelegationInteraction {
   redirectUri: string;
   scope: string;
   claims: unknown;
+  /** The provider's interaction as read for this request: finished without reading it again. */
+  record: ProviderInteraction;
 }
+
+/** oidc-provider's Interaction model (what interactionDetails reads). */
+type ProviderInteraction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 /**
  * The protocol side of the delegated-login pages (oidc-provider's interactions): read the
@@ -54,6 +59,7 @@ export class DelegationInteractions {
       redirectUri: String(details.params.redirect_uri),
       scope: String(details.params.scope ?? 'openid'),
       claims: details.params.claims,
+      record: details,
     };
   }
 
@@ -77,19 +83,20 @@ export class DelegationInteractions {
     grant.addOIDCScope(interaction.scope);
     const claims = requestedClaimNames(interaction.claims);
     if (claims.length > 0) grant.addOIDCClaims(claims);
-    const grantId = await grant.save();
     // An earlier delegated login in this browser: its provider session ends here, not through
     // the provider's auto-submitting logout page (libs/delegation/README.md, "Sessions").
-    await replaceEarlierSession(this.provider, req, res);
-    await this.provider.interactionFinished(
-      req,
-      res,
-      {
-        login: { accountId, amr: DELEGATION_AMR, acr: DELEGATION_ACR, remember: false },
-        consent: { grantId },
-      },
-      { mergeWithLastSubmission: false },
-    );
+    await replaceEarlierSession(this.provider, req, res, interaction.record);
+    // What interactionFinished does, on the interaction this request already read (it would
+    // read it again): the result saved with the interaction, then back to the provider. The
+    // grant's id is known beforehand (the delegation's), so both are saved at once (one Redis
+    // write with auto-pipelining); the provider reads them when the browser resumes.
+    const { record } = interaction;
+    record.result = {
+      login: { accountId, amr: DELEGATION_AMR, acr: DELEGATION_ACR, remember: false },
+      consent: { grantId: delegation.id },
+    };
+    await Promise.all([grant.save(), record.save(Math.max(1, record.exp - Math.floor(Date.now() / 1000)))]);
+    res.status(303).setHeader('Location', record.returnTo).setHeader('Content-Length', '0').end();
   }
 
   async abandon(uid: string, req: Request, res: Response): Promise<void> {

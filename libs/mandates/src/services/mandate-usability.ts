@@ -73,3 +73,12 @@ export function mandateUsability(facts: MandateUsabilityFacts, now: Date): Manda
 
 /** The same rule in SQL: true when the area (row `p`) of mandate `m` of structure `s` is usable at `:now`. */
 export const AREA_USABLE_SQL = USABILITY_CHECKS.map((check) => `NOT (${check.sql})`).join(' AND ');
+
+/**
+ * The same rule in SQL as a reason: NULL when the area (row `p`) of mandate `m` of structure `s`
+ * is usable at `:now`, else the MandateUnusableReason mandateUsability gives (the first check
+ * that fails, in the same order). For statements that decide and act at once.
+ */
+export const AREA_UNUSABLE_REASON_SQL = `(CASE ${USABILITY_CHECKS.map(
+  (check) => `WHEN (${check.sql}) THEN '${check.reason}'`,
+).join(' ')} END)`;
