@@ -78,7 +78,8 @@ export class ProviderKeys {
    */
   rotate(): Promise<{ kids: string[]; retiredKids: string[] }> {
     return this.dataSource.transaction(async (manager) => {
-      const retiring = await this.lock(manager).then(() => manager.findBy(OidcSigningKey, { retiredAt: IsNull() }));
+      await this.lock(manager);
+      const retiring = await manager.findBy(OidcSigningKey, { retiredAt: IsNull() });
       await manager.update(OidcSigningKey, { retiredAt: IsNull() }, { retiredAt: () => 'now()' });
       const created = await this.createMissing(manager);
       const [kids, retiredKids] = [created.map((row) => row.kid), retiring.map((row) => row.kid)];
