@@ -6,9 +6,9 @@ import { MembershipRole } from '@relais/aides';
 import { AuditAction, AuditActorType, AuditRecorder, AuditSealer } from '@relais/audit';
 import { projectRoot } from '@relais/config';
 import { QueueName, redisOptions, ReportsJob } from '@relais/queue';
-import { createTestEnvironment, readPdf, type TestEnvironment } from '@relais/testing';
+import { createTestEnvironment, readPdf, type TestEnvironment, until } from '@relais/testing';
 import { bullPrefix } from '@relais/redis';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue } from 'bullmq';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 
@@ -193,13 +193,21 @@ describe('audit report exports through the console and the worker', () => {
     // The job the worker's scheduler runs every 15 minutes, queued now instead of waiting.
     const connection = redisOptions(env.redisUrl);
     const queue = new Queue(QueueName.Reports, { connection, prefix: bullPrefix(env.redisPrefix) });
-    const events = new QueueEvents(QueueName.Reports, { connection, prefix: bullPrefix(env.redisPrefix) });
     try {
-      await events.waitUntilReady();
-      const job = await queue.add(ReportsJob.DeleteExpired, {});
-      expect(await job.waitUntilFinished(events, 30_000)).toEqual({ deleted: 1 });
+      const { id: jobId } = await queue.add(ReportsJob.DeleteExpired, {});
+      // Polled rather than awaited through QueueEvents, whose completion event can be missed.
+      const done = await until(
+        async () => {
+          const job = await queue.getJob(jobId!);
+          return job?.finishedOn ? job : undefined;
+        },
+        60_000,
+        'the delete-expired job to finish',
+      );
+      expect(done.failedReason).toBeUndefined();
+      expect(done.returnvalue).toEqual({ deleted: 1 });
     } finally {
-      await Promise.all([queue.close(), events.close()]);
+      await queue.close();
     }
     const left = await db.query(
       'SELECT (SELECT count(*)::int FROM report_exports WHERE id = $1) AS exports, (SELECT count(*)::int FROM report_export_chunks WHERE export_id = $1) AS chunks',
