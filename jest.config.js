@@ -56,4 +56,7 @@ export default {
   globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
   testTimeout: 30_000,
   maxWorkers: 2,
+  // ESM suites run in vm contexts whose memory a worker does not give back: a worker past this
+  // between suites is replaced, instead of running out of heap (it did in CI with 150 suites).
+  workerIdleMemoryLimit: '1GB',
 };
