@@ -421,6 +421,12 @@ describe('delegated login: Relais as OpenID provider for public services', () =>
     );
   });
 
+  /** The `delegation.refused` events journaled for `aideId` as deactivated. */
+  const deactivatedRefusals = (aideId: string) =>
+    count("audit_outbox WHERE action = 'delegation.refused' AND actor_id = $1 AND details->>'reason' = 'deactivated'", [
+      aideId,
+    ]);
+
   it('refuses a deactivated aide with a plain page, journaled', async () => {
     const leaving = await createMember(app, structureId, 'parti.delegation@example.fr');
     const browser = await logIn(app, leaving);
@@ -430,12 +436,7 @@ describe('delegated login: Relais as OpenID provider for public services', () =>
     const page = await browser.get(authorize.headers.location).set('accept', 'text/html');
     expect(page.status).toBe(403);
     expect(page.text).toContain('a été désactivé');
-    expect(
-      await count(
-        "audit_outbox WHERE action = 'delegation.refused' AND actor_id = $1 AND details->>'reason' = 'deactivated'",
-        [leaving.aideId],
-      ),
-    ).toBe(1);
+    expect(await deactivatedRefusals(leaving.aideId)).toBe(1);
   });
 
   it('refuses the confirmation of an aide deactivated after the picker, journaled, nothing opened', async () => {
@@ -455,12 +456,7 @@ describe('delegated login: Relais as OpenID provider for public services', () =>
     // Then the same plain page as at the first step, the refusal journaled, no delegation
     expect(page.status).toBe(403);
     expect(page.text).toContain('a été désactivé');
-    expect(
-      await count(
-        "audit_outbox WHERE action = 'delegation.refused' AND actor_id = $1 AND details->>'reason' = 'deactivated'",
-        [leaving.aideId],
-      ),
-    ).toBe(1);
+    expect(await deactivatedRefusals(leaving.aideId)).toBe(1);
     expect(await count('delegations WHERE aide_id = $1', [leaving.aideId])).toBe(0);
   });
 

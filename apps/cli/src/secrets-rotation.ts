@@ -96,7 +96,7 @@ export async function rotateSecretsKey(app: INestApplicationContext): Promise<Ro
     // The pairwise-subject key is stored from now on (derived from the old key if it was not yet),
     // so that no public service sees its citizens' `sub` change.
     await app.get(ProviderKeys).pairwiseKeyIn(manager);
-    const counts = Object.fromEntries(SEALED_COLUMNS.map(({ kind }) => [kind, 0])) as unknown as RotationCounts;
+    const counts = {} as RotationCounts;
     for (const column of SEALED_COLUMNS) {
       counts[column.kind] = await reseal(manager, column, (id, sealed) =>
         column.keyBound ? keys.reseal(id, sealed) : box.reseal(sealed),

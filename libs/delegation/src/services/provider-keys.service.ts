@@ -1,8 +1,6 @@
-import { hkdfSync } from 'node:crypto';
-
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditAction, AuditActorType, AuditRecorder } from '@relais/audit';
-import { RELAIS_CONFIG, type RelaisConfig, secretsKeys } from '@relais/config';
+import { derivedSecretsKeys, RELAIS_CONFIG, type RelaisConfig } from '@relais/config';
 import { KeyEncryption } from '@relais/signing';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
@@ -48,7 +46,7 @@ export class ProviderKeys {
     await this.lock(manager);
     const [row] = await manager.query('SELECT secret_encrypted FROM oidc_secrets WHERE name = $1', [PAIRWISE]);
     if (row) return Buffer.from(this.encryption.open(PAIRWISE, row.secret_encrypted), 'base64');
-    const key = Buffer.from(hkdfSync('sha256', secretsKeys(this.config).at(-1)!, Buffer.alloc(0), PAIRWISE, 32));
+    const key = derivedSecretsKeys(this.config, PAIRWISE).at(-1)!;
     await manager.query('INSERT INTO oidc_secrets (name, secret_encrypted) VALUES ($1, $2)', [
       PAIRWISE,
       this.encryption.seal(PAIRWISE, key.toString('base64')),
