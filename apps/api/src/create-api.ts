@@ -10,6 +10,9 @@ import type Provider from 'oidc-provider';
 
 import { ApiModule } from './api.module.js';
 
+/** How long an idle keep-alive connection stays open: longer than a proxy's upstream keep-alive. */
+export const KEEP_ALIVE_MS = 65_000;
+
 /** Everything the api sets up around its modules: logs, parsers, validation, pages, OpenAPI. */
 export function configureApi(app: NestExpressApplication): NestExpressApplication {
   const config = app.get<RelaisConfig>(RELAIS_CONFIG);
@@ -18,6 +21,9 @@ export function configureApi(app: NestExpressApplication): NestExpressApplicatio
   app.disable('x-powered-by');
   // Hostile input: a URL over 8 KiB is a 414 page; a request line or headers over Node's limit get 414/431, not a reset.
   answerOversizedRequests(app.getHttpServer());
+  // Idle keep-alive connections outlive a proxy's (nginx keeps its upstream ones 60 s): a request
+  // sent on a connection Node had just closed (its default is 5 s) would fail with a reset.
+  app.getHttpServer().keepAliveTimeout = KEEP_ALIVE_MS;
   app.use(urlLengthLimit());
   // The OpenID provider first: it parses its own requests (before Nest's body parsers). Its
   // responses carry the console's security headers too (the provider adapts them: CORS routes,

@@ -6,6 +6,7 @@ import { createTestEnvironment, type TestEnvironment } from '@relais/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 
+import { KEEP_ALIVE_MS } from '../../src/create-api.js';
 import { createMember, createStructure, hidden, logIn, startConsole } from '../console-helpers.js';
 import { databaseFingerprint } from './hostile-harness.js';
 
@@ -235,5 +236,30 @@ describe('size limits: bodies, uploads, URLs and headers get a 4xx answer, never
       expect(response.status).toBe(414);
       expect(await response.text()).toContain('Adresse trop longue');
     });
+  });
+
+  describe('idle connections', () => {
+    it("given a keep-alive connection idle longer than Node's default (5 s, and 1 s of grace), when a proxy sends the next request on it, then it is answered", async () => {
+      const socket = connect(port, '127.0.0.1');
+      const answers: string[] = [];
+      let closed = false;
+      socket.on('data', (chunk) => answers.push(chunk.toString('utf8')));
+      socket.on('close', () => {
+        closed = true;
+      });
+      const get = 'GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      socket.write(get);
+      await new Promise((resolve) => setTimeout(resolve, 7_500));
+
+      const stillOpen = !closed;
+      socket.write(get);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      socket.destroy();
+
+      expect(stillOpen).toBe(true);
+      expect(answers.join('').match(/HTTP\/1\.1 200/g)).toHaveLength(2);
+      expect(app.getHttpServer().keepAliveTimeout).toBe(KEEP_ALIVE_MS);
+    }, 15_000);
   });
 });
