@@ -5,23 +5,70 @@
  * [redis prefix]; with `redis` it stores its state with Relais' own RedisAdapter, so several
  * processes can share it and the cost of shared state shows on its own. The signing keys and the
  * cookie key come from BARE_JWKS / BARE_COOKIE_KEY (set by the bench, the same for every process).
- * Prints "ready <issuer>" when listening.
+ * With `guarded` it also keeps Relais' guarantees and nothing else of Relais (no Nest, no
+ * Express, no console pages): the interaction reads the aide's console session from Redis and
+ * opens the delegation with Relais' own journaled statement (DelegationOpener), the grant is the
+ * delegation, every token use re-checks it (DelegatedAccounts), and the token endpoint reads the
+ * failed-authentication counters first. BARE_GUARDED (JSON: the seeded aide, structure, citizen,
+ * service and the session's Redis key) says whom it acts for. Prints "ready <issuer>" when listening.
  */
 import 'reflect-metadata';
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { RedisAdapter } from '@relais/delegation';
+import { connectionOptions } from '@relais/database';
+import { DelegatedAccounts, DelegationOpener, RedisAdapter } from '@relais/delegation';
+import type { PublicService } from '@relais/public-services';
+import type { ProcedureArea } from '@relais/structures';
 import { Redis } from 'ioredis';
-import Provider, { type Configuration } from 'oidc-provider';
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { DataSource } from 'typeorm';
 
+import { entities } from '../database/data-source.js';
 import { BARE_CLIENT } from './bare-provider-client.js';
 
 const [redirectUri, storage = 'memory', prefix = 'relais-bench-bare'] = process.argv.slice(2);
-const redis = storage === 'redis' ? new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379') : undefined;
+const redis = storage === 'memory' ? undefined : new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const guarded = storage === 'guarded' ? await guarantees() : undefined;
 
-const server = createServer();
+/** What `guarded` keeps of Relais: the session read, the journaled opening, the re-check, the counters. */
+async function guarantees() {
+  const seed = JSON.parse(process.env.BARE_GUARDED!) as {
+    aideId: string;
+    structureId: string;
+    citizenId: string;
+    clientId: string;
+    sessionKey: string;
+  };
+  // The api's pool size (DATABASE_POOL_SIZE's default).
+  const dataSource = await new DataSource({ ...connectionOptions(process.env.DATABASE_URL!), entities }).initialize();
+  const [service] = (await dataSource.query(
+    'SELECT id, client_id AS "clientId", active, areas FROM public_services WHERE client_id = $1',
+    [seed.clientId],
+  )) as PublicService[];
+  // open() journals through its own statement; the recorder is for early refusals only.
+  const opener = new DelegationOpener(dataSource, undefined as never);
+  const accounts = new DelegatedAccounts(dataSource);
+  return {
+    /** The console session read and checked, then the delegation opened and journaled: its id. */
+    open: async () => {
+      const session = JSON.parse((await redis!.get(seed.sessionKey)) ?? '{}') as { aideId?: string };
+      if (session.aideId !== seed.aideId) throw new Error('no console session');
+      const actor = { aideId: seed.aideId, structureId: seed.structureId };
+      const choice = { citizenId: seed.citizenId, area: 'papers' as ProcedureArea };
+      return (await opener.open(actor, service, choice, ['pwd', 'otp'])).id;
+    },
+    /** Usability re-checked at the token use. */
+    usable: async (grantId: string) => (await accounts.account(grantId, seed.clientId)) !== null,
+    /** clientAuthLimit's read before the secret is checked. */
+    counters: (ip: string) =>
+      redis!.mget(`${prefix}:auth-fail:client:${BARE_CLIENT.id}`, `${prefix}:auth-fail:ip:${ip}`),
+  };
+}
+
+// Idle connections kept as long as the api keeps them (create-api.ts).
+const server = createServer({ keepAliveTimeout: 65_000 });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const configuration: Configuration = {
@@ -51,7 +98,14 @@ const configuration: Configuration = {
   enabledJWA: { idTokenSigningAlgValues: ['ES256', 'RS256'], userinfoSigningAlgValues: ['ES256', 'RS256'] },
   features: { devInteractions: { enabled: false }, userinfo: { enabled: true }, revocation: { enabled: true } },
   ttl: { Interaction: 300, Session: 3600, Grant: 3600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600 },
-  findAccount: async (_ctx, id) => ({
+  findAccount: async (_ctx, id, token) => {
+    if (guarded && token?.grantId && !(await guarded.usable(token.grantId))) return undefined;
+    return account(id);
+  },
+  interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+};
+function account(id: string) {
+  return {
     accountId: id,
     claims: async () => ({
       sub: id,
@@ -59,15 +113,23 @@ const configuration: Configuration = {
       mandate_id: '0193a3b0-0000-7000-8000-000000000000',
       procedure_area: 'papers',
     }),
-  }),
-  interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-};
+  };
+}
 const provider = new Provider(issuer, configuration);
+if (guarded) {
+  provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
+    if (ctx.path === '/token') await guarded.counters(ctx.ip);
+    await next();
+  });
+}
 const callback = provider.callback();
 server.on('request', async (req, res) => {
   if (!req.url?.startsWith('/interaction/')) return callback(req, res);
   await provider.interactionDetails(req, res);
-  const grant = new provider.Grant({ accountId: 'citizen', clientId: BARE_CLIENT.id });
+  const jti = guarded ? await guarded.open() : undefined;
+  const grant = new provider.Grant({ jti, accountId: 'citizen', clientId: BARE_CLIENT.id } as ConstructorParameters<
+    Provider['Grant']
+  >[0]);
   grant.addOIDCScope('openid');
   await provider.interactionFinished(
     req,

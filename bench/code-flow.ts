@@ -75,6 +75,17 @@ export async function codeFlow(
   client: { id: string; secret: string },
   interact: (browser: Browser, interactionPath: string) => Promise<string>,
 ): Promise<void> {
+  for await (const step of codeFlowSteps(timings, browser, issuer, client, interact)) void step;
+}
+
+/** The same flow one step at a time (each `next()` runs one), so a bench can run it step by step. */
+export async function* codeFlowSteps(
+  timings: Timings,
+  browser: Browser,
+  issuer: string,
+  client: { id: string; secret: string },
+  interact: (browser: Browser, interactionPath: string) => Promise<string>,
+): AsyncGenerator<string> {
   const verifier = randomBytes(32).toString('base64url');
   const query = new URLSearchParams({
     client_id: client.id,
@@ -88,10 +99,13 @@ export async function codeFlow(
   });
   const authorize = `${new URL(issuer).pathname.replace(/\/$/, '')}/auth?${query}`;
   const interaction = location(await timed(timings, '1 authorize', () => browser.send(authorize)));
+  yield '1 authorize';
   const resume = await timed(timings, '2 interaction', () => interact(browser, interaction));
+  yield '2 interaction';
   const callback = new URL(
     location(await timed(timings, '3 resume', () => browser.send(new URL(resume, issuer).pathname))),
   );
+  yield '3 resume';
   const code = callback.searchParams.get('code');
   if (!code) throw new Error(`no code: ${callback.search}`);
   const { access_token: accessToken } = await timed(timings, '4 token', async () => {
@@ -112,11 +126,13 @@ export async function codeFlow(
     if (!body.access_token || !body.id_token) throw new Error(`token answered ${token.status}`);
     return body as { access_token: string };
   });
+  yield '4 token';
   await timed(timings, '5 userinfo', async () => {
     const userinfo = await fetch(`${issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
     if (userinfo.status !== 200) throw new Error(`userinfo answered ${userinfo.status}`);
     await userinfo.arrayBuffer();
   });
+  yield '5 userinfo';
 }
 
 export interface Measured {
@@ -186,6 +202,8 @@ export interface Snapshot {
   endpoints: IoStats;
   /** CPU time (user + system) the process used so far. */
   cpuMicros: number;
+  /** Of which in the kernel (socket reads and writes, mostly). */
+  systemMicros: number;
 }
 
 /** The SQL/Redis counts and CPU time of a server process so far (bench/io-counter.ts, over IPC). */
@@ -217,11 +235,81 @@ export async function observed(
   return { ...measured, io: () => reportIo(before, after, flows) };
 }
 
+/** Flows in flight at once in cpuByStep: oidc-provider's memory adapter keeps 1,000 models (a flow makes five). */
+const STEP_BATCH = 100;
+
+/**
+ * The server processes' CPU time per request at each step: flows run one step at a time (every
+ * flow of a batch does its authorize, `concurrency` at a time, then every flow its interaction,
+ * …), with the processes' CPU read between steps. BENCH_STEPS=1 in bench/delegated-login.ts.
+ */
+export async function cpuByStep(
+  servers: ChildProcess[],
+  flows: number,
+  concurrency: number,
+  flow: () => AsyncGenerator<string>,
+): Promise<Map<string, { cpu: number; system: number }>> {
+  const read = async () => {
+    const taken = await Promise.all(servers.map(snapshot));
+    return {
+      cpu: taken.reduce((sum, each) => sum + each.cpuMicros, 0),
+      system: taken.reduce((sum, each) => sum + each.systemMicros, 0),
+    };
+  };
+  const byStep = new Map<string, { cpu: number; system: number }>();
+  for (let batch = 0; batch < flows; batch += STEP_BATCH) {
+    const pending = Array.from({ length: Math.min(STEP_BATCH, flows - batch) }, flow);
+    for (;;) {
+      if (process.env.BENCH_PROFILE) await Promise.all(servers.map((server) => ask(server, 'profile-start')));
+      const before = await read();
+      let next = 0;
+      let step: string | undefined;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < pending.length) {
+            const result = await pending[(next += 1) - 1].next();
+            if (!result.done) step = result.value;
+          }
+        }),
+      );
+      const after = await read();
+      if (process.env.BENCH_PROFILE) await Promise.all(servers.map((server) => ask(server, 'profile-stop')));
+      if (!step) break;
+      const sum = byStep.get(step) ?? { cpu: 0, system: 0 };
+      byStep.set(step, { cpu: sum.cpu + after.cpu - before.cpu, system: sum.system + after.system - before.system });
+    }
+  }
+  return byStep;
+}
+
+/** One line per run: the CPU (µs) per request at each step, and its share in the kernel. */
+export function reportCpuBySteps(
+  runs: { label: string; flows: number; byStep: Map<string, { cpu: number; system: number }> }[],
+): void {
+  const steps = [...new Set(runs.flatMap((run) => [...run.byStep.keys()]))];
+  console.log(`  CPU per request in the server processes, step by step (µs, and the kernel's share):`);
+  console.log(`  ${''.padEnd(26)}${steps.map((step) => step.padStart(20)).join('')}${'flow'.padStart(20)}`);
+  const cell = ({ cpu, system }: { cpu: number; system: number }, flows: number) =>
+    `${(cpu / flows).toFixed(0)} (${((100 * system) / cpu).toFixed(0)} %)`.padStart(20);
+  for (const run of runs) {
+    const each = steps.map((step) => run.byStep.get(step) ?? { cpu: 0, system: 0 });
+    const total = each.reduce((sum, value) => ({ cpu: sum.cpu + value.cpu, system: sum.system + value.system }), {
+      cpu: 0,
+      system: 0,
+    });
+    console.log(
+      `  ${run.label.padEnd(26)}${each.map((value) => cell(value, run.flows)).join('')}${cell(total, run.flows)}`,
+    );
+  }
+}
+
 /** Statements and commands per flow, per endpoint, summed over the processes, between two snapshots. */
 export function reportIo(beforeSnapshots: Snapshot[], afterSnapshots: Snapshot[], flows: number): void {
   const before = beforeSnapshots.map((taken) => taken.endpoints);
   const after = afterSnapshots.map((taken) => taken.endpoints);
-  const cpu = afterSnapshots.reduce((sum, taken, index) => sum + taken.cpuMicros - beforeSnapshots[index].cpuMicros, 0);
+  const spent = (field: 'cpuMicros' | 'systemMicros') =>
+    afterSnapshots.reduce((sum, taken, index) => sum + taken[field] - beforeSnapshots[index][field], 0);
+  const cpu = spent('cpuMicros');
   const zero = (): IoCounts => ({ requests: 0, sql: 0, redis: 0, redisTrips: 0 });
   const total = new Map<string, IoCounts>();
   after.forEach((stats, index) => {
@@ -267,8 +355,8 @@ export function reportIo(beforeSnapshots: Snapshot[], afterSnapshots: Snapshot[]
   console.log(
     `  per flow: ${(sql / flows).toFixed(1)} SQL statements, ${(redis / flows).toFixed(1)} Redis commands ` +
       `in ${(redisTrips / flows).toFixed(1)} round trips; ${poolWaits} waits for a pg connection; ` +
-      `${(cpu / 1000 / flows).toFixed(2)} ms of CPU ` +
-      `in the server processes (${((flows * 1e6) / cpu).toFixed(0)} flows per CPU-second)`,
+      `${(cpu / 1000 / flows).toFixed(2)} ms of CPU in the server processes ` +
+      `(${((100 * spent('systemMicros')) / cpu).toFixed(0)} % in the kernel; ${((flows * 1e6) / cpu).toFixed(0)} flows per CPU-second)`,
   );
 }
 

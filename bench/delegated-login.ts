@@ -5,7 +5,11 @@
  * dropped at the end) and Redis prefix. Usage: npm run bench:delegation [flows] [concurrency…]
  * (default 3000 flows, at 16 then 50 concurrent). Prints flows/s, p50/p95/p99 per endpoint, and
  * the SQL statements and Redis commands per flow and per endpoint counted in the api processes
- * (bench/io-counter.ts). BENCH_PROFILE=<dir> writes CPU profiles of the api processes.
+ * (bench/io-counter.ts). Besides the bare provider in memory (the target's baseline) and on
+ * Relais' Redis adapter, it runs the bare provider with Relais' guarantees and nothing else of
+ * Relais (bench/bare-provider.ts, `guarded`): what the guarantees cost, apart from the rest.
+ * BENCH_STEPS=1 adds the servers' CPU per request at each step (flows run step by step);
+ * BENCH_PROFILE=<dir> writes CPU profiles of the server processes.
  */
 import 'reflect-metadata';
 
@@ -27,12 +31,15 @@ import {
   Browser,
   CALLBACK,
   codeFlow,
+  codeFlowSteps,
+  cpuByStep,
   csrf,
   freePort,
   location,
   measure,
   observed,
   report,
+  reportCpuBySteps,
   spawnReady,
   type Timings,
   waitUntilReady,
@@ -95,7 +102,7 @@ try {
     BARE_COOKIE_KEY: randomBytes(32).toString('base64url'),
   });
   const bareScript = join(root, 'dist/bench/bare-provider.js');
-  const bareProcess = async (storage: 'memory' | 'redis') => {
+  const bareProcess = async (storage: 'memory' | 'redis' | 'guarded') => {
     const bare = await spawnReady(bareScript, [CALLBACK, storage, 'relais-bench-delegation:bare']);
     children.push(bare.child);
     return { child: bare.child, issuer: bare.line.replace(/^ready /, '') };
@@ -114,18 +121,33 @@ try {
   await aide.send('/connexion/code', { form: { _csrf: await csrf(codePage), code: generateSync({ secret }) } });
   const token = await csrf(await aide.send('/espace'));
 
+  // The bare provider with Relais' guarantees (bench/bare-provider.ts, `guarded`), acting for the
+  // seeded aide: its console session (the only one in Redis) and the seeded mandate and service.
+  const sessions = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const [sessionKey] = await sessions.keys('relais-bench-delegation:session:*');
+  await sessions.quit();
+  process.env.BARE_GUARDED = JSON.stringify({
+    aideId: seeded.aideId,
+    structureId: seeded.structureId,
+    citizenId: seeded.citizenId,
+    clientId: seeded.client.id,
+    sessionKey,
+  });
+  const bareGuarded = [await bareProcess('guarded'), await bareProcess('guarded')];
+  const bareGuardedIssuers = bareGuarded.map((bare) => bare.issuer);
+
   const relaisClient = seeded.client;
   let turn = 0;
+  const confirm = async (browser: Browser, interaction: string) =>
+    location(
+      await browser.send(`${interaction}/confirmation`, {
+        form: { _csrf: token, citoyen: citizen.id, demarche: 'papers' },
+      }),
+    );
   // Round robin over the two api processes, as a load balancer would.
   const relaisFlow = (timings: Timings) => {
     const origin = origins[(turn += 1) % 2];
-    return codeFlow(timings, aide.fork(origin), `${origin}/oidc`, relaisClient, async (browser, interaction) =>
-      location(
-        await browser.send(`${interaction}/confirmation`, {
-          form: { _csrf: token, citoyen: citizen.id, demarche: 'papers' },
-        }),
-      ),
-    );
+    return codeFlow(timings, aide.fork(origin), `${origin}/oidc`, relaisClient, confirm);
   };
   const bareInteraction = async (browser: Browser, interaction: string) => location(await browser.send(interaction));
   const bareFlow = (timings: Timings) =>
@@ -134,11 +156,43 @@ try {
     const issuer = issuers[(turn += 1) % issuers.length];
     return codeFlow(timings, new Browser(issuer), issuer, BARE_CLIENT, bareInteraction);
   };
+  // BENCH_STEPS=1: the same flows one step at a time, for the CPU each endpoint costs.
+  const stepByStep = async (concurrency: number) => {
+    const flows = Math.min(FLOWS, 1_000);
+    const steps = (servers: ChildProcess[], label: string, flow: () => AsyncGenerator<string>) =>
+      cpuByStep(servers, flows, concurrency, flow).then((byStep) => ({ label, flows, byStep }));
+    reportCpuBySteps([
+      await steps(apis, 'Relais (2 processes)', () => {
+        const origin = origins[(turn += 1) % 2];
+        return codeFlowSteps(new Map(), aide.fork(origin), `${origin}/oidc`, relaisClient, confirm);
+      }),
+      await steps([bareMemory.child], 'bare, memory (1 process)', () =>
+        codeFlowSteps(new Map(), new Browser(bareIssuer), bareIssuer, BARE_CLIENT, bareInteraction),
+      ),
+      await steps(
+        bareRedis.map((bare) => bare.child),
+        'bare, Redis (2 processes)',
+        () => {
+          const issuer = bareRedisIssuers[(turn += 1) % 2];
+          return codeFlowSteps(new Map(), new Browser(issuer), issuer, BARE_CLIENT, bareInteraction);
+        },
+      ),
+      await steps(
+        bareGuarded.map((bare) => bare.child),
+        "bare + Relais' guarantees",
+        () => {
+          const issuer = bareGuardedIssuers[(turn += 1) % 2];
+          return codeFlowSteps(new Map(), new Browser(issuer), issuer, BARE_CLIENT, bareInteraction);
+        },
+      ),
+    ]);
+  };
 
   for (const concurrency of CONCURRENCIES) {
     await measure('warm-up', 100, concurrency, relaisFlow);
     await measure('warm-up (bare)', 100, concurrency, bareFlow);
     await measure('warm-up (bare, Redis)', 100, concurrency, bareRedisFlow(bareRedisIssuers));
+    await measure('warm-up (bare, guarded)', 100, concurrency, bareRedisFlow(bareGuardedIssuers));
     const relais = await observed(apis, FLOWS, () => measure('Relais (2 processes)', FLOWS, concurrency, relaisFlow));
     const baseline = await observed([bareMemory.child], FLOWS, () =>
       measure('bare, memory (1 process)', FLOWS, concurrency, bareFlow),
@@ -151,13 +205,24 @@ try {
       FLOWS,
       () => measure('bare, Redis (2 processes)', FLOWS, concurrency, bareRedisFlow(bareRedisIssuers)),
     );
+    const guarded = await observed(
+      bareGuarded.map((bare) => bare.child),
+      FLOWS,
+      () => measure("bare + Relais' guarantees", FLOWS, concurrency, bareRedisFlow(bareGuardedIssuers)),
+    );
     console.log(`\n${FLOWS} flows, ${concurrency} at a time`);
-    for (const run of [relais, baseline, bareRedis1, bareRedis2]) report(run);
+    for (const run of [relais, baseline, bareRedis1, bareRedis2, guarded]) report(run);
     console.log(`Relais: ${relais.flowsPerSecond.toFixed(0)} flows/s (target >= 150)`);
     console.log(
       `ratio to the bare provider: ${(relais.flowsPerSecond / baseline.flowsPerSecond).toFixed(2)} (target >= 0.50); ` +
-        `to the bare provider on Redis, 2 processes: ${(relais.flowsPerSecond / bareRedis2.flowsPerSecond).toFixed(2)}\n`,
+        `to the bare provider on Redis, 2 processes: ${(relais.flowsPerSecond / bareRedis2.flowsPerSecond).toFixed(2)}`,
     );
+    console.log(
+      `the bare provider with Relais' guarantees, to the bare provider: ` +
+        `${(guarded.flowsPerSecond / baseline.flowsPerSecond).toFixed(2)}; Relais to it: ` +
+        `${(relais.flowsPerSecond / guarded.flowsPerSecond).toFixed(2)}\n`,
+    );
+    if (process.env.BENCH_STEPS) await stepByStep(concurrency);
   }
 } finally {
   for (const child of children) child.kill('SIGTERM');

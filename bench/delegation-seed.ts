@@ -19,6 +19,7 @@ export interface DelegationSeed {
   /** The aide's TOTP secret. */
   secret: string;
   aideId: string;
+  structureId: string;
   citizenId: string;
   client: { id: string; secret: string };
 }
@@ -75,6 +76,7 @@ export async function seedDelegation(app: INestApplicationContext, callback: str
   return {
     secret,
     aideId: invited.aideId,
+    structureId: structure.id,
     citizenId: citizen.id,
     client: { id: publicService.clientId, secret: clientSecret },
   };

@@ -131,5 +131,10 @@ process.on('message', async (message: unknown) => {
   }
   if (message !== 'io-stats') return;
   const { user, system } = process.cpuUsage();
-  process.send?.({ endpoints: Object.fromEntries(byEndpoint), outside, cpuMicros: user + system });
+  process.send?.({
+    endpoints: Object.fromEntries(byEndpoint),
+    outside,
+    cpuMicros: user + system,
+    systemMicros: system,
+  });
 });
