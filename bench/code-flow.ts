@@ -75,8 +75,15 @@ export async function codeFlow(
   client: { id: string; secret: string },
   interact: (browser: Browser, interactionPath: string) => Promise<string>,
 ): Promise<void> {
-  for await (const step of codeFlowSteps(timings, browser, issuer, client, interact)) void step;
+  await whole(() => codeFlowSteps(timings, browser, issuer, client, interact))(timings);
 }
+
+/** A flow run step by step (codeFlowSteps) as one whole flow, for measure(). */
+export const whole =
+  (steps: (timings: Timings) => AsyncGenerator<string>) =>
+  async (timings: Timings): Promise<void> => {
+    for await (const step of steps(timings)) void step;
+  };
 
 /** The same flow one step at a time (each `next()` runs one), so a bench can run it step by step. */
 export async function* codeFlowSteps(

@@ -30,7 +30,6 @@ import { BARE_CLIENT } from './bare-provider-client.js';
 import {
   Browser,
   CALLBACK,
-  codeFlow,
   codeFlowSteps,
   cpuByStep,
   csrf,
@@ -43,6 +42,7 @@ import {
   spawnReady,
   type Timings,
   waitUntilReady,
+  whole,
 } from './code-flow.js';
 import { BENCH_AIDE_EMAIL, BENCH_PASSWORD, seedDelegation } from './delegation-seed.js';
 
@@ -145,45 +145,37 @@ try {
       }),
     );
   // Round robin over the two api processes, as a load balancer would.
-  const relaisFlow = (timings: Timings) => {
+  const relaisSteps = (timings: Timings = new Map()) => {
     const origin = origins[(turn += 1) % 2];
-    return codeFlow(timings, aide.fork(origin), `${origin}/oidc`, relaisClient, confirm);
+    return codeFlowSteps(timings, aide.fork(origin), `${origin}/oidc`, relaisClient, confirm);
   };
   const bareInteraction = async (browser: Browser, interaction: string) => location(await browser.send(interaction));
-  const bareFlow = (timings: Timings) =>
-    codeFlow(timings, new Browser(bareIssuer), bareIssuer, BARE_CLIENT, bareInteraction);
-  const bareRedisFlow = (issuers: string[]) => (timings: Timings) => {
-    const issuer = issuers[(turn += 1) % issuers.length];
-    return codeFlow(timings, new Browser(issuer), issuer, BARE_CLIENT, bareInteraction);
-  };
+  const bareSteps =
+    (issuers: string[]) =>
+    (timings: Timings = new Map()) => {
+      const issuer = issuers[(turn += 1) % issuers.length];
+      return codeFlowSteps(timings, new Browser(issuer), issuer, BARE_CLIENT, bareInteraction);
+    };
+  const relaisFlow = whole(relaisSteps);
+  const bareFlow = whole(bareSteps([bareIssuer]));
+  const bareRedisFlow = (issuers: string[]) => whole(bareSteps(issuers));
   // BENCH_STEPS=1: the same flows one step at a time, for the CPU each endpoint costs.
   const stepByStep = async (concurrency: number) => {
     const flows = Math.min(FLOWS, 1_000);
     const steps = (servers: ChildProcess[], label: string, flow: () => AsyncGenerator<string>) =>
       cpuByStep(servers, flows, concurrency, flow).then((byStep) => ({ label, flows, byStep }));
     reportCpuBySteps([
-      await steps(apis, 'Relais (2 processes)', () => {
-        const origin = origins[(turn += 1) % 2];
-        return codeFlowSteps(new Map(), aide.fork(origin), `${origin}/oidc`, relaisClient, confirm);
-      }),
-      await steps([bareMemory.child], 'bare, memory (1 process)', () =>
-        codeFlowSteps(new Map(), new Browser(bareIssuer), bareIssuer, BARE_CLIENT, bareInteraction),
-      ),
+      await steps(apis, 'Relais (2 processes)', relaisSteps),
+      await steps([bareMemory.child], 'bare, memory (1 process)', bareSteps([bareIssuer])),
       await steps(
         bareRedis.map((bare) => bare.child),
         'bare, Redis (2 processes)',
-        () => {
-          const issuer = bareRedisIssuers[(turn += 1) % 2];
-          return codeFlowSteps(new Map(), new Browser(issuer), issuer, BARE_CLIENT, bareInteraction);
-        },
+        bareSteps(bareRedisIssuers),
       ),
       await steps(
         bareGuarded.map((bare) => bare.child),
         "bare + Relais' guarantees",
-        () => {
-          const issuer = bareGuardedIssuers[(turn += 1) % 2];
-          return codeFlowSteps(new Map(), new Browser(issuer), issuer, BARE_CLIENT, bareInteraction);
-        },
+        bareSteps(bareGuardedIssuers),
       ),
     ]);
   };
