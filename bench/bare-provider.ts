@@ -18,11 +18,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { connectionOptions } from '@relais/database';
-import { DelegatedAccounts, DelegationOpener, RedisAdapter } from '@relais/delegation';
+import { clientAuthLimit, DelegatedAccounts, DelegationOpener, RedisAdapter } from '@relais/delegation';
 import type { PublicService } from '@relais/public-services';
 import type { ProcedureArea } from '@relais/structures';
 import { Redis } from 'ioredis';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { type Configuration } from 'oidc-provider';
 import { DataSource } from 'typeorm';
 
 import { entities } from '../database/data-source.js';
@@ -32,7 +32,7 @@ const [redirectUri, storage = 'memory', prefix = 'relais-bench-bare'] = process.
 const redis = storage === 'memory' ? undefined : new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const guarded = storage === 'guarded' ? await guarantees() : undefined;
 
-/** What `guarded` keeps of Relais: the session read, the journaled opening, the re-check, the counters. */
+/** What `guarded` keeps of Relais: the session read, the journaled opening, the re-check (the counters: below). */
 async function guarantees() {
   const seed = JSON.parse(process.env.BARE_GUARDED!) as {
     aideId: string;
@@ -61,9 +61,6 @@ async function guarantees() {
     },
     /** Usability re-checked at the token use. */
     usable: async (grantId: string) => (await accounts.account(grantId, seed.clientId)) !== null,
-    /** clientAuthLimit's read before the secret is checked. */
-    counters: (ip: string) =>
-      redis!.mget(`${prefix}:auth-fail:client:${BARE_CLIENT.id}`, `${prefix}:auth-fail:ip:${ip}`),
   };
 }
 
@@ -116,12 +113,9 @@ function account(id: string) {
   };
 }
 const provider = new Provider(issuer, configuration);
-if (guarded) {
-  provider.use(async (ctx: KoaContextWithOIDC, next: () => Promise<void>) => {
-    if (ctx.path === '/token') await guarded.counters(ctx.ip);
-    await next();
-  });
-}
+// Relais' own limit of failed client authentications (its counters read before the secret is checked).
+if (guarded)
+  provider.use(clientAuthLimit({ redis: redis!, prefix: `${prefix}:oidc:`, onFailure: async () => undefined }));
 const callback = provider.callback();
 server.on('request', async (req, res) => {
   if (!req.url?.startsWith('/interaction/')) return callback(req, res);

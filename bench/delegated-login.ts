@@ -124,7 +124,7 @@ try {
   // The bare provider with Relais' guarantees (bench/bare-provider.ts, `guarded`), acting for the
   // seeded aide: its console session (the only one in Redis) and the seeded mandate and service.
   const sessions = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const [sessionKey] = await sessions.keys('relais-bench-delegation:session:*');
+  const [sessionKey] = await sessions.keys(`${process.env.REDIS_PREFIX}:session:*`);
   await sessions.quit();
   process.env.BARE_GUARDED = JSON.stringify({
     aideId: seeded.aideId,
