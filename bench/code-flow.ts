@@ -1,19 +1,73 @@
 /**
  * The delegated-login bench's client side, shared by bench/delegated-login.ts and
- * bench/scale-demo.ts: a cookie-keeping fetch "browser", one code flow as a public service runs
+ * bench/scale-demo.ts: a cookie-keeping "browser" on node:http, one code flow as a public service runs
  * it, a concurrent run that measures flows/s and latencies, and the CPU and I/O the api
  * processes spent (bench/io-counter.ts over IPC). Bench code only.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 
 import { projectRoot } from '@relais/config';
 import { SingleBar } from 'cli-progress';
+import { Redis } from 'ioredis';
 
 export const CALLBACK = 'http://localhost:3200/callback';
+
+/** A response read to its end: what the flows need of it. */
+export interface Reply {
+  status: number;
+  headers: { get(name: string): string | null; getSetCookie(): string[] };
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+}
+
+/** Connections kept alive per origin, as a browser's or a public service's HTTP client keeps them. */
+const keepAlive = new Agent({ keepAlive: true });
+
+/**
+ * One plain-HTTP request, its body read to the end, no redirect followed. node:http rather than
+ * fetch: fetch's WHATWG layers cost this load generator, on the same two cores as the servers it
+ * measures, about as much CPU per flow as the whole bare provider (docs/performance.md).
+ */
+export function send(
+  url: string | URL,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Reply> {
+  const headers =
+    init.body === undefined
+      ? init.headers
+      : { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) };
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method: init.method ?? 'GET', headers, agent: keepAlive }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const received = response.headers;
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: {
+            get: (name) => {
+              const value = received[name.toLowerCase()];
+              return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+            },
+            getSetCookie: () => received['set-cookie'] ?? [],
+          },
+          text: async () => body,
+          json: async () => JSON.parse(body) as unknown,
+        });
+      });
+    });
+    request.on('error', reject);
+    request.end(init.body);
+  });
+}
 
 /** Just enough of a browser: cookies by name, no redirect followed. */
 export class Browser {
@@ -21,10 +75,9 @@ export class Browser {
 
   constructor(private readonly origin: string) {}
 
-  async send(path: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
-    const response = await fetch(new URL(path, this.origin), {
+  async send(path: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Reply> {
+    const response = await send(new URL(path, this.origin), {
       method: init.method ?? (init.form ? 'POST' : 'GET'),
-      redirect: 'manual',
       headers: {
         cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
         ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
@@ -47,8 +100,8 @@ export class Browser {
   }
 }
 
-export const csrf = async (response: Response) => /name="_csrf" value="([^"]+)"/.exec(await response.text())![1];
-export const location = (response: Response) => {
+export const csrf = async (response: Reply) => /name="_csrf" value="([^"]+)"/.exec(await response.text())![1];
+export const location = (response: Reply) => {
   if (response.status !== 303 && response.status !== 302)
     throw new Error(`expected a redirect, got ${response.status}`);
   return response.headers.get('location')!;
@@ -116,7 +169,7 @@ export async function* codeFlowSteps(
   const code = callback.searchParams.get('code');
   if (!code) throw new Error(`no code: ${callback.search}`);
   const { access_token: accessToken } = await timed(timings, '4 token', async () => {
-    const token = await fetch(`${issuer}/token`, {
+    const token = await send(`${issuer}/token`, {
       method: 'POST',
       headers: {
         authorization: `Basic ${Buffer.from(`${client.id}:${client.secret}`).toString('base64')}`,
@@ -127,7 +180,7 @@ export async function* codeFlowSteps(
         code,
         redirect_uri: CALLBACK,
         code_verifier: verifier,
-      }),
+      }).toString(),
     });
     const body = (await token.json()) as { access_token?: string; id_token?: string };
     if (!body.access_token || !body.id_token) throw new Error(`token answered ${token.status}`);
@@ -135,9 +188,8 @@ export async function* codeFlowSteps(
   });
   yield '4 token';
   await timed(timings, '5 userinfo', async () => {
-    const userinfo = await fetch(`${issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const userinfo = await send(`${issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
     if (userinfo.status !== 200) throw new Error(`userinfo answered ${userinfo.status}`);
-    await userinfo.arrayBuffer();
   });
   yield '5 userinfo';
 }
@@ -235,11 +287,95 @@ export async function observed(
   run: () => Promise<Measured>,
 ): Promise<Measured> {
   const before = await Promise.all(servers.map(snapshot));
+  const machineBefore = await machineCpu();
   if (process.env.BENCH_PROFILE) await Promise.all(servers.map((server) => ask(server, 'profile-start')));
   const measured = await run();
   if (process.env.BENCH_PROFILE) await Promise.all(servers.map((server) => ask(server, 'profile-stop')));
+  const machineAfter = await machineCpu();
   const after = await Promise.all(servers.map(snapshot));
-  return { ...measured, io: () => reportIo(before, after, flows) };
+  return {
+    ...measured,
+    io: () => {
+      reportIo(before, after, flows);
+      reportMachine(machineBefore, machineAfter, before, after, flows);
+    },
+  };
+}
+
+/** CPU time so far (µs): the machine's (busy and idle), this process's, Redis' and PostgreSQL's. */
+interface MachineCpu {
+  busy: number;
+  /** Context switches, all cores (/proc/stat `ctxt`). */
+  switches: number;
+  idle: number;
+  generator: number;
+  redis: number;
+  /** Per PostgreSQL process: backends come and go, only those alive at the end are summed. */
+  postgres: Map<string, number>;
+}
+
+/** Linux clock ticks (USER_HZ) in /proc, in µs. */
+const TICK_MICROS = 10_000;
+
+/** Reads /proc/stat, /proc/<pid>/stat of every `postgres` process, and Redis' INFO cpu. */
+async function machineCpu(): Promise<MachineCpu> {
+  const stat = readFileSync('/proc/stat', 'utf8');
+  const [, ...fields] = stat.split('\n')[0].trim().split(/\s+/).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields;
+  const postgres = new Map<string, number>();
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const processStat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!processStat.includes('(postgres)')) continue;
+      const after = processStat.slice(processStat.lastIndexOf(')') + 2).split(' ');
+      postgres.set(pid, (Number(after[11]) + Number(after[12])) * TICK_MICROS); // utime, stime
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const info = await redis.info('cpu');
+  await redis.quit();
+  const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  const usage = process.cpuUsage();
+  return {
+    switches: Number(/^ctxt (\d+)$/m.exec(stat)?.[1] ?? 0),
+    busy: (user + nice + system + irq + softirq + steal) * TICK_MICROS,
+    idle: (idle + iowait) * TICK_MICROS,
+    generator: usage.user + usage.system,
+    redis: (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6,
+    postgres,
+  };
+}
+
+/**
+ * Where the machine's cores went per flow: the server processes, this load generator, PostgreSQL,
+ * Redis, anything else, and what stayed idle (all cores summed).
+ */
+function reportMachine(
+  before: MachineCpu,
+  after: MachineCpu,
+  serversBefore: Snapshot[],
+  serversAfter: Snapshot[],
+  flows: number,
+): void {
+  const spent = (field: Exclude<keyof MachineCpu, 'postgres'>) => (after[field] - before[field]) / 1000 / flows;
+  let postgres = 0;
+  for (const [pid, micros] of after.postgres) postgres += micros - (before.postgres.get(pid) ?? 0);
+  const servers = serversAfter.reduce((sum, taken, index) => sum + taken.cpuMicros - serversBefore[index].cpuMicros, 0);
+  const parts = {
+    servers: servers / 1000 / flows,
+    generator: spent('generator'),
+    postgres: postgres / 1000 / flows,
+    redis: spent('redis'),
+  };
+  const others = spent('busy') - Object.values(parts).reduce((sum, value) => sum + value, 0);
+  const ms = (value: number) => value.toFixed(2);
+  console.log(
+    `  the machine per flow (ms of CPU, all cores): servers ${ms(parts.servers)}, load generator ${ms(parts.generator)}, ` +
+      `PostgreSQL ${ms(parts.postgres)}, Redis ${ms(parts.redis)}, others ${ms(Math.max(0, others))}; idle ${ms(spent('idle'))}; ` +
+      `${((after.switches - before.switches) / flows).toFixed(0)} context switches`,
+  );
 }
 
 /** Flows in flight at once in cpuByStep: oidc-provider's memory adapter keeps 1,000 models (a flow makes five). */
