@@ -263,6 +263,9 @@ export interface Snapshot {
   cpuMicros: number;
   /** Of which in the kernel (socket reads and writes, mostly). */
   systemMicros: number;
+  /** Garbage collections' pause time so far, and how many were full collections. */
+  gcMicros: number;
+  gcMajor: number;
 }
 
 /** The SQL/Redis counts and CPU time of a server process so far (bench/io-counter.ts, over IPC). */
@@ -450,7 +453,7 @@ export function reportCpuBySteps(
 export function reportIo(beforeSnapshots: Snapshot[], afterSnapshots: Snapshot[], flows: number): void {
   const before = beforeSnapshots.map((taken) => taken.endpoints);
   const after = afterSnapshots.map((taken) => taken.endpoints);
-  const spent = (field: 'cpuMicros' | 'systemMicros') =>
+  const spent = (field: 'cpuMicros' | 'systemMicros' | 'gcMicros' | 'gcMajor') =>
     afterSnapshots.reduce((sum, taken, index) => sum + taken[field] - beforeSnapshots[index][field], 0);
   const cpu = spent('cpuMicros');
   const zero = (): IoCounts => ({ requests: 0, sql: 0, redis: 0, redisTrips: 0 });
@@ -499,7 +502,8 @@ export function reportIo(beforeSnapshots: Snapshot[], afterSnapshots: Snapshot[]
     `  per flow: ${(sql / flows).toFixed(1)} SQL statements, ${(redis / flows).toFixed(1)} Redis commands ` +
       `in ${(redisTrips / flows).toFixed(1)} round trips; ${poolWaits} waits for a pg connection; ` +
       `${(cpu / 1000 / flows).toFixed(2)} ms of CPU in the server processes ` +
-      `(${((100 * spent('systemMicros')) / cpu).toFixed(0)} % in the kernel; ${((flows * 1e6) / cpu).toFixed(0)} flows per CPU-second)`,
+      `(${((100 * spent('systemMicros')) / cpu).toFixed(0)} % in the kernel; ${((flows * 1e6) / cpu).toFixed(0)} flows per CPU-second); ` +
+      `GC pauses ${(spent('gcMicros') / 1000 / flows).toFixed(2)} ms per flow, ${spent('gcMajor')} full collections`,
   );
 }
 

@@ -11,6 +11,7 @@ import { Session } from 'node:inspector/promises';
 import { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 
 interface Counts {
   requests: number;
@@ -108,6 +109,16 @@ PgPool.prototype.connect = function connect(this: typeof PgPool.prototype & { op
   return originalConnect.apply(this, args);
 };
 
+// Garbage collections: their pause time, and how many were full (mark-compact) collections.
+const gc = { micros: 0, major: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.micros += entry.duration * 1000;
+    const { detail } = entry as unknown as { detail?: { kind?: number } };
+    if (detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.major += 1;
+  }
+}).observe({ entryTypes: ['gc'] });
+
 // BENCH_PROFILE=<dir>: a CPU profile of this process between "profile-start" and "profile-stop"
 // (the measured run only, no start-up, no other run's idle time), for bench/profile-top.ts.
 const inspector = process.env.BENCH_PROFILE ? new Session() : undefined;
@@ -136,5 +147,7 @@ process.on('message', async (message: unknown) => {
     outside,
     cpuMicros: user + system,
     systemMicros: system,
+    gcMicros: gc.micros,
+    gcMajor: gc.major,
   });
 });

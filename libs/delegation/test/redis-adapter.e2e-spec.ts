@@ -59,6 +59,26 @@ describe('RedisAdapter', () => {
     expect(await redis.exists(`${prefix}AccessToken:t1`, `${prefix}AccessToken:t3`, grantKey)).toBe(0);
   });
 
+  it('given a model with a lifetime and no other key, when it is saved, then it is one SET with its lifetime, no MULTI', async () => {
+    const interactions = new RedisAdapter(redis, 'Interaction', prefix);
+
+    await interactions.upsert('i1', { uid: undefined, returnTo: '/oidc/auth/i1' }, 300);
+
+    expect(commands.map((name) => name.toLowerCase())).toEqual(['set']);
+    expect(await redis.ttl(`${prefix}Interaction:i1`)).toBeGreaterThan(290);
+    expect(await interactions.find('i1')).toEqual({ returnTo: '/oidc/auth/i1' });
+  });
+
+  it('given a session, when it is saved, then it and its uid reference expire together, in one MULTI', async () => {
+    const sessions = new RedisAdapter(redis, 'Session', prefix);
+
+    await sessions.upsert('s2', { uid: 'u2', accountId: 'a2' }, 120);
+
+    expect(commands).toEqual(['exec']);
+    for (const key of [`${prefix}Session:s2`, `${prefix}uid:u2`]) expect(await redis.ttl(key)).toBeGreaterThan(110);
+    expect(await sessions.findByUid('u2')).toEqual({ uid: 'u2', accountId: 'a2' });
+  });
+
   it('given a session, when it is found by its uid, then it takes one round trip, and an unknown uid finds nothing', async () => {
     const sessions = new RedisAdapter(redis, 'Session', prefix);
     await sessions.upsert('s1', { uid: 'u1', accountId: 'a1' }, 60);

@@ -97,6 +97,8 @@ export class FormPageInterceptor implements NestInterceptor {
       // error when it has one (404…), else the form's error on the generic page, never a 500.
       throw pageError instanceof DomainException || pageError instanceof HttpException ? pageError : error;
     }
+    // Rebuilding the page may have answered itself (a session that ended: the login page).
+    if (res.headersSent) return;
     // A search form (GET) sends its fields in the query.
     const sent: unknown = req.method === 'GET' ? req.query : req.body;
     res.status(error.status).render(form.template, { ...page, ...formErrorLocals(error, sent, form.fields) });

@@ -11,6 +11,7 @@ import {
 } from '@relais/delegation';
 import { DomainException, ErrorCode } from '@relais/exceptions';
 import { PROCEDURE_AREA_LABELS } from '@relais/structures';
+import { FormPage } from '@relais/web';
 import type { Request, Response } from 'express';
 
 import { DelegationChoiceForm, DelegationSearchQuery } from './dto/delegation-forms.dto.js';
@@ -33,32 +34,22 @@ export class DelegationController {
 
   /** Step 1: the citizens the aide may act for at this service (search by name, birth date). */
   @Get(':uid')
+  @FormPage('delegation/pick.njk', 'pickPage')
   async pick(
     @Param('uid') uid: string,
     @Query() search: DelegationSearchQuery,
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    const context = await this.context(uid, req, res);
-    if (!context) return;
-    const { member, interaction } = context;
-    const { service } = interaction;
-    const candidates = await this.picker.candidates(member, service, {
-      name: search.nom,
-      birthdate: search.naissance || undefined,
-    });
-    const searching = Boolean(search.nom || search.naissance);
-    if (candidates.length === 0 && !searching) await this.opener.refuseEarly(member, service, 'no_mandate');
-    res.render('delegation/pick.njk', {
-      pageTitle: `Se connecter à ${service.name}`,
-      uid,
-      member,
-      service,
-      candidates,
-      search: { nom: search.nom ?? '', naissance: search.naissance ?? '' },
-      searching,
-      preselected: interaction.preselectedArea && PROCEDURE_AREA_LABELS[interaction.preselectedArea],
-    });
+    const locals = await this.pickLocals(uid, search, req, res);
+    if (locals) res.render('delegation/pick.njk', locals);
+  }
+
+  /** The picker with no search applied (FormPage): a search it cannot run shows its messages there. */
+  async pickPage(req: Request) {
+    const sent = (name: string) => (typeof req.query[name] === 'string' ? req.query[name] : '');
+    const locals = await this.pickLocals(req.params.uid as string, {}, req, req.res!);
+    return locals && { ...locals, search: { nom: sent('nom'), naissance: sent('naissance') } };
   }
 
   /** Step 2 and 3: the area (pre-selected by the service when it asked) and the confirmation. */
@@ -115,6 +106,30 @@ export class DelegationController {
   @Post(':uid/abandon')
   async abandon(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response) {
     await this.interactions.abandon(uid, req, res);
+  }
+
+  /** The picker's page, or null when the session check redirected. */
+  private async pickLocals(uid: string, search: DelegationSearchQuery, req: Request, res: Response) {
+    const context = await this.context(uid, req, res);
+    if (!context) return null;
+    const { member, interaction } = context;
+    const { service } = interaction;
+    const candidates = await this.picker.candidates(member, service, {
+      name: search.nom,
+      birthdate: search.naissance || undefined,
+    });
+    const searching = Boolean(search.nom || search.naissance);
+    if (candidates.length === 0 && !searching) await this.opener.refuseEarly(member, service, 'no_mandate');
+    return {
+      pageTitle: `Se connecter à ${service.name}`,
+      uid,
+      member,
+      service,
+      candidates,
+      search: { nom: search.nom ?? '', naissance: search.naissance ?? '' },
+      searching,
+      preselected: interaction.preselectedArea && PROCEDURE_AREA_LABELS[interaction.preselectedArea],
+    };
   }
 
   /**

@@ -35,7 +35,7 @@ function scripted(redis: IoRedisConnection): ScriptedRedis {
 /**
  * oidc-provider storage in Redis, never in process memory: a flow started on one api process
  * finishes on any other. Entries expire with their own TTL; a grant keeps the list of its tokens.
- * Each operation is one round trip (a MULTI, or a script), whatever it writes.
+ * Each operation is one round trip (one command, a MULTI, or a script), whatever it writes.
  */
 export class RedisAdapter implements Adapter {
   private readonly redis: ScriptedRedis;
@@ -50,25 +50,23 @@ export class RedisAdapter implements Adapter {
 
   async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
     const key = this.key(id);
-    const multi = this.redis.multi();
-    if (CONSUMABLE.has(this.name)) multi.hset(key, { payload: JSON.stringify(payload) });
-    else multi.set(key, JSON.stringify(payload));
-    if (expiresIn) multi.expire(key, expiresIn);
+    const lifetime = expiresIn ? ['EX', expiresIn] : [];
+    const writes: (string | number)[][] = [];
+    if (CONSUMABLE.has(this.name)) {
+      writes.push(['hset', key, 'payload', JSON.stringify(payload)]);
+      if (expiresIn) writes.push(['expire', key, expiresIn]);
+    } else writes.push(['set', key, JSON.stringify(payload), ...lifetime]);
     if (GRANTABLE.has(this.name) && payload.grantId) {
       const grantKey = this.grantKey(payload.grantId);
-      multi.rpush(grantKey, key);
+      writes.push(['rpush', grantKey, key]);
       // The list lives as long as its longest-lived token: set if none yet, else only ever extended.
-      if (expiresIn) multi.expire(grantKey, expiresIn, 'NX').expire(grantKey, expiresIn, 'GT');
+      if (expiresIn) writes.push(['expire', grantKey, expiresIn, 'NX'], ['expire', grantKey, expiresIn, 'GT']);
     }
-    if (payload.uid) {
-      multi.set(this.uidKey(payload.uid), id);
-      if (expiresIn) multi.expire(this.uidKey(payload.uid), expiresIn);
-    }
-    if (payload.userCode) {
-      multi.set(this.userCodeKey(payload.userCode), id);
-      if (expiresIn) multi.expire(this.userCodeKey(payload.userCode), expiresIn);
-    }
-    await multi.exec();
+    if (payload.uid) writes.push(['set', this.uidKey(payload.uid), id, ...lifetime]);
+    if (payload.userCode) writes.push(['set', this.userCodeKey(payload.userCode), id, ...lifetime]);
+    // One command alone (most models: an entry and its lifetime in one SET), else all in a MULTI.
+    if (writes.length === 1) await this.redis.call(...(writes[0] as [string, ...(string | number)[]]));
+    else await this.redis.multi(writes).exec();
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
