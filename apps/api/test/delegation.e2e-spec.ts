@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AuditActorType } from '@relais/audit';
+import { BIRTHDATE_MESSAGE } from '@relais/dates';
 import { DelegationOpener, OIDC_REDIS, ProviderGrants } from '@relais/delegation';
 import { type DomainException, ErrorCode } from '@relais/exceptions';
 import { PublicServicesService } from '@relais/public-services';
@@ -379,12 +380,31 @@ describe('delegated login: Relais as OpenID provider for public services', () =>
     expect(nobody.text).not.toContain(marie.citizenId);
     expect(nobody.text).toContain('Aucune personne ne correspond');
     await agent.get(authorize.headers.location).query({ naissance: 'hier' }).expect(400);
-    // A date that parses but does not exist is refused (400), never a 500.
+    // A date that parses but does not exist is refused (400), never a 500: the picker again, with
+    // the field's message, what was typed, and every citizen the aide may act for.
     const impossible = await agent
       .get(authorize.headers.location)
-      .query({ naissance: '2024-02-31' })
+      .query({ nom: 'lefe', naissance: '2024-02-31' })
       .set('accept', 'text/html');
     expect(impossible.status).toBe(400);
+    expect(impossible.text).toContain('Pour qui agissez-vous ?');
+    expect(impossible.text).toContain('Le formulaire contient une erreur');
+    expect(impossible.text).toContain(BIRTHDATE_MESSAGE);
+    expect(impossible.text).toContain('value="lefe"');
+    expect(impossible.text).toContain(marie.citizenId);
+  });
+
+  it('sends an aide whose session ended to the console login, even from a search it cannot run', async () => {
+    const authorization = await authorizationRequest(await relyingParty());
+    const browser = request.agent(app.getHttpServer());
+    const authorize = await browser.get(authorization.url.pathname + authorization.url.search).expect(303);
+
+    await browser
+      .get(authorize.headers.location)
+      .query({ naissance: '2024-02-31' })
+      .set('accept', 'text/html')
+      .expect(303)
+      .expect('Location', '/connexion');
   });
 
   it('refuses a disabled public service at once', async () => {
