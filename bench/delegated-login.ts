@@ -224,7 +224,8 @@ try {
   // Relais' keys, hash-tagged ones included, and the bare provider's (`relais-bench-delegation:bare…`).
   for (const pattern of ['relais-bench-delegation*', '{relais-bench-delegation*']) {
     const keys = await redis.keys(pattern);
-    if (keys.length > 0) await redis.del(...keys);
+    // In chunks: a few hundred thousand keys would not fit one call's arguments.
+    for (let start = 0; start < keys.length; start += 10_000) await redis.del(...keys.slice(start, start + 10_000));
   }
   await redis.quit();
   await dropDatabase(url.toString());
