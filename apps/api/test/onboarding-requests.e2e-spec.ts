@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NotificationSender } from '@relais/aides';
+import { AuditAction, AuditActorType } from '@relais/audit';
 import { ErrorCode } from '@relais/exceptions';
 import { StructureRequestsService } from '@relais/onboarding';
 import {
@@ -345,6 +346,57 @@ describe('structures ask to join (/rejoindre) and operators decide', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.text).toContain('Ce lien n’est pas valable');
     await operator.get('/operateur/demandes/pas-un-id').expect(404);
+  });
+
+  it('closes a request left waiting on its applicant for 30 days, journaled by Relais, and tells the applicant; its SIRET is free again', async () => {
+    const service = app.get(StructureRequestsService);
+    const create = (email: string, submit: boolean) => service.create(complete(testSiret(), email), { submit });
+    // Its last change and the link of its last email 31 days old.
+    const leftFor31Days = async (id: string) => {
+      await db.query("UPDATE structure_requests SET updated_at = now() - interval '31 days' WHERE id = $1", [id]);
+      await db.query("UPDATE structure_request_links SET expires_at = now() - interval '1 day' WHERE request_id = $1", [
+        id,
+      ]);
+    };
+    const draft = await create('brouillon.oublie@example.fr', false);
+    const changesAsked = await create('modifs.oubliees@example.fr', true);
+    const [{ id: operatorId }] = await db.query("SELECT id FROM aides WHERE email = 'exploitation@example.fr'");
+    await service.requestChanges(changesAsked.id, 'Précisez l’adresse.', { id: operatorId });
+    const awaitingOperator = await create('en.attente@example.fr', true);
+    const newLinkAsked = await create('nouveau.lien@example.fr', false);
+    for (const { id } of [draft, changesAsked, awaitingOperator, newLinkAsked]) await leftFor31Days(id);
+    // The applicant asked for a new link yesterday: valid 30 days, so the request stays open.
+    await service.resendLink(newLinkAsked.siret, 'nouveau.lien@example.fr');
+    await mailsTo('@example.fr');
+
+    const closed = await service.closeAbandoned();
+
+    expect(closed).toBe(2);
+    const states = await db.query('SELECT id, state FROM structure_requests WHERE id = ANY($1)', [
+      [draft.id, changesAsked.id, awaitingOperator.id, newLinkAsked.id],
+    ]);
+    expect(Object.fromEntries(states.map((row: { id: string; state: string }) => [row.id, row.state]))).toEqual({
+      [draft.id]: 'closed',
+      [changesAsked.id]: 'closed',
+      [awaitingOperator.id]: 'submitted',
+      [newLinkAsked.id]: 'draft',
+    });
+    const journal = await db.query(
+      "SELECT actor_type, details->>'from' AS from FROM audit_outbox WHERE action = $1 AND details->>'requestId' = ANY($2) ORDER BY id",
+      [AuditAction.StructureRequestClosed, [draft.id, changesAsked.id]],
+    );
+    expect(journal).toEqual([
+      { actor_type: AuditActorType.System, from: 'draft' },
+      { actor_type: AuditActorType.System, from: 'changes_requested' },
+    ]);
+    const [told] = await mailsTo('brouillon.oublie@example.fr');
+    expect(told.subject).toBe('Relais : votre demande est fermée');
+    expect(told.text).toContain('nous n’avons pas eu de nouvelles depuis 30 jours');
+    // The SIRET may be requested again; nothing more to close the next day.
+    await expect(service.create(complete(draft.siret, 'retour@example.fr'), { submit: true })).resolves.toMatchObject({
+      state: 'submitted',
+    });
+    expect(await service.closeAbandoned()).toBe(0);
   });
 
   it('accepts once when two operators click together, and writes nothing when the SIRET was registered meanwhile', async () => {

@@ -8,6 +8,7 @@ import { DatabaseModule } from '@relais/database';
 import { DelegationModule } from '@relais/delegation';
 import { LoggerModule } from '@relais/logger';
 import { MandatesModule } from '@relais/mandates';
+import { OnboardingModule } from '@relais/onboarding';
 import { QueueModule } from '@relais/queue';
 import { RetentionModule } from '@relais/retention';
 import { ReportsModule } from '@relais/reports';
@@ -37,6 +38,7 @@ import { JobSchedules } from './job-schedules.js';
     DelegationModule,
     AuditCheckpointsModule,
     RetentionModule,
+    OnboardingModule,
     MandatesModule,
     DiscoveryModule,
     ReportsModule,

@@ -78,6 +78,6 @@ describe('Worker: journal checkpoints and the daily retention job', () => {
       'the job to finish',
     );
     expect(job.failedReason).toBeUndefined();
-    expect(job.returnvalue).toEqual({ citizens: 0, structureRequests: 0 });
+    expect(job.returnvalue).toEqual({ citizens: 0, structureRequests: 0, abandonedStructureRequestsClosed: 0 });
   }, 60_000);
 });

@@ -23,6 +23,8 @@ describe('the structure request workflow table', () => {
     [ChangesRequested, StructureRequestAction.Refuse, 'operator', Refused],
     [Draft, StructureRequestAction.Close, 'applicant', Closed],
     [Submitted, StructureRequestAction.Close, 'operator', Closed],
+    [Draft, StructureRequestAction.Close, 'system', Closed],
+    [ChangesRequested, StructureRequestAction.Close, 'system', Closed],
   ] as const)('%s --%s by %s--> %s', (from, action, by, to) => {
     expect(transition(from, action, by)).toBe(to);
   });
@@ -32,7 +34,7 @@ describe('the structure request workflow table', () => {
     let refused = 0;
     for (const state of STRUCTURE_REQUEST_STATES) {
       for (const action of Object.values(StructureRequestAction)) {
-        for (const by of ['applicant', 'operator'] as const) {
+        for (const by of ['applicant', 'operator', 'system'] as const) {
           const step = TRANSITIONS[action];
           if (step.from.includes(state) && step.by.includes(by)) continue;
           // Then each one is a 409 with its own code
@@ -54,8 +56,13 @@ describe('the structure request workflow table', () => {
     }
   });
 
-  it('never lets the applicant accept, nor the operator amend, a request', () => {
+  it('never lets the applicant accept, nor the operator amend, a request; Relais itself only closes', () => {
     expect(() => transition(Submitted, StructureRequestAction.Accept, 'applicant')).toThrow(DomainException);
+    for (const action of Object.values(StructureRequestAction).filter((one) => one !== StructureRequestAction.Close)) {
+      for (const state of STRUCTURE_REQUEST_STATES) {
+        expect(() => transition(state, action, 'system')).toThrow(DomainException);
+      }
+    }
     expect(() => transition(ChangesRequested, StructureRequestAction.Amend, 'operator')).toThrow(DomainException);
   });
 

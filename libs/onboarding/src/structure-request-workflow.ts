@@ -41,7 +41,8 @@ export enum StructureRequestAction {
   Close = 'close',
 }
 
-export type RequestParty = 'applicant' | 'operator';
+/** Who moves a request: the applicant (through the link), an operator, or Relais itself (the daily job). */
+export type RequestParty = 'applicant' | 'operator' | 'system';
 
 interface Transition {
   from: readonly StructureRequestState[];
@@ -62,7 +63,8 @@ const { Draft, Submitted, ChangesRequested, Accepted, Refused, Closed } = Struct
  *                    │  ▲save            │  ▲                └▶ refused (also from changes_requested)
  *                    │                   ▼  │amend
  *                    │            changes_requested
- *                    └──── close (applicant or operator, from any open state) ──▶ closed
+ *                    └──── close (applicant or operator, from any open state; Relais, from a draft or
+ *                          changes_requested left ABANDONED_AFTER_MS) ──▶ closed
  */
 export const TRANSITIONS: Readonly<Record<StructureRequestAction, Transition>> = {
   [StructureRequestAction.SaveDraft]: {
@@ -110,7 +112,8 @@ export const TRANSITIONS: Readonly<Record<StructureRequestAction, Transition>> =
   [StructureRequestAction.Close]: {
     from: [Draft, Submitted, ChangesRequested],
     to: Closed,
-    by: ['applicant', 'operator'],
+    // Relais closes a request left waiting on its applicant (StructureRequestsService.closeAbandoned).
+    by: ['applicant', 'operator', 'system'],
     audit: AuditAction.StructureRequestClosed,
     verb: 'fermée',
   },

@@ -114,11 +114,16 @@ ${SIGNATURE}
 
 export function structureRequestClosedEmail(payload: Record<string, unknown>, context: EmailContext): EmailContent {
   const { name } = facts(payload, context);
+  // Closed by Relais: the applicant left it without news (a draft, or changes asked).
+  const days = typeof payload.abandonedAfterDays === 'number' ? payload.abandonedAfterDays : undefined;
+  const why = days
+    ? ` : nous n’avons pas eu de nouvelles depuis ${days} jours, et le lien de notre dernier message ne fonctionne plus`
+    : '';
   return {
     subject: 'Relais : votre demande est fermée',
     text: `Bonjour,
 
-Votre demande${name} est fermée. Elle ne sera pas étudiée.
+Votre demande${name} est fermée${why}. Elle ne sera pas étudiée.
 
 Vous pouvez faire une nouvelle demande quand vous voulez :
 ${context.baseUrl}/rejoindre

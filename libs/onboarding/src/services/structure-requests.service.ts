@@ -33,6 +33,13 @@ export const REQUESTS_PAGE_SIZE = 50;
 
 /** How long the link of an email stays valid (unless used or replaced before). */
 export const REQUEST_LINK_TTL_MS = 30 * 24 * 3600 * 1000;
+/**
+ * A request waiting on its applicant (a draft, or changes asked) untouched this long is closed by
+ * the daily job: the link of its last email no longer works, and its SIRET is free again.
+ */
+export const ABANDONED_AFTER_MS = REQUEST_LINK_TTL_MS;
+/** Requests closed per transaction by closeAbandoned. */
+const ABANDONED_BATCH = 200;
 
 const OPEN_SIRET_INDEX = 'structure_requests_open_siret';
 const UNIQUE_VIOLATION = '23505';
@@ -262,7 +269,55 @@ export class StructureRequestsService {
     });
   }
 
-  /** One step of the table: new state, journal entry, email with a new link. */
+  /**
+   * Closes the requests left waiting on their applicant (a draft, or changes asked) for
+   * ABANDONED_AFTER_MS, with no link of an email still valid: each journaled (by Relais) and its applicant told by email, in batches of
+   * ABANDONED_BATCH per transaction; a request being changed meanwhile is skipped (SKIP LOCKED),
+   * and seen again the next day if still untouched. Run daily by the worker (retention job).
+   */
+  async closeAbandoned(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - ABANDONED_AFTER_MS);
+    let closed = 0;
+    for (;;) {
+      const batch = await this.dataSource.transaction(async (manager) => {
+        const requests = await manager
+          .createQueryBuilder(StructureRequest, 'request')
+          .where('request.state IN (:...states)', {
+            states: [StructureRequestState.Draft, StructureRequestState.ChangesRequested],
+          })
+          .andWhere('request.updatedAt < :cutoff', { cutoff })
+          // A link sent since (the applicant asked for a new one) keeps it open until it expires.
+          .andWhere(
+            'NOT EXISTS (SELECT 1 FROM structure_request_links link WHERE link.request_id = request.id ' +
+              'AND link.used_at IS NULL AND link.expires_at > :now)',
+            { now },
+          )
+          .orderBy('request.updatedAt')
+          .limit(ABANDONED_BATCH)
+          .setLock('pessimistic_write')
+          .setOnLocked('skip_locked')
+          .getMany();
+        for (const request of requests) {
+          await this.move(
+            manager,
+            request,
+            StructureRequestAction.Close,
+            'system',
+            { type: AuditActorType.System },
+            null,
+            {
+              abandonedAfterDays: Math.round(ABANDONED_AFTER_MS / (24 * 3600 * 1000)),
+            },
+          );
+        }
+        return requests.length;
+      });
+      closed += batch;
+      if (batch < ABANDONED_BATCH) return closed;
+    }
+  }
+
+  /** One step of the table: new state, journal entry, email with a new link (and `notice` in its payload). */
   private async move(
     manager: EntityManager,
     request: StructureRequest,
@@ -270,6 +325,7 @@ export class StructureRequestsService {
     by: RequestParty,
     actor: AuditEvent['actor'],
     message: string | null,
+    notice: Record<string, unknown> = {},
   ): Promise<StructureRequest> {
     const from = request.state;
     request.state = transition(request.state, action, by);
@@ -277,7 +333,7 @@ export class StructureRequestsService {
     request.updatedAt = new Date();
     await manager.save(request);
     await this.journal(manager, request, action, actor, from);
-    await this.sendLink(manager, request);
+    await this.sendLink(manager, request, notice);
     return request;
   }
 
@@ -306,7 +362,7 @@ export class StructureRequestsService {
   }
 
   /** The email of the request's state, with a new single-use link; earlier links stop working. */
-  private async sendLink(manager: EntityManager, request: StructureRequest): Promise<void> {
+  private async sendLink(manager: EntityManager, request: StructureRequest, notice = {}): Promise<void> {
     const now = new Date();
     await manager.update(StructureRequestLink, { requestId: request.id, usedAt: IsNull() }, { usedAt: now });
     const { token, tokenHash } = newLinkToken();
@@ -322,6 +378,7 @@ export class StructureRequestsService {
       requestId: request.id,
       structureName: request.name || null,
       ...(withMessage && request.operatorMessage ? { message: request.operatorMessage } : {}),
+      ...notice,
       sealedToken: this.secrets.seal(token),
     };
     await manager.query('INSERT INTO notifications (structure_request_id, kind, payload) VALUES ($1, $2, $3)', [
