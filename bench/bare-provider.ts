@@ -10,7 +10,9 @@
  * opens the delegation with Relais' own journaled statement (DelegationOpener), the grant is the
  * delegation, every token use re-checks it (DelegatedAccounts), and the token endpoint reads the
  * failed-authentication counters first. BARE_GUARDED (JSON: the seeded aide, structure, citizen,
- * service and the session's Redis key) says whom it acts for. Prints "ready <issuer>" when listening.
+ * service and the session's Redis key) says whom it acts for. BARE_GUARANTEES (comma-separated,
+ * default all: `session,opening,recheck,counters`) keeps only some of them, for the cost of each.
+ * Prints "ready <issuer>" when listening.
  */
 import 'reflect-metadata';
 
@@ -30,6 +32,9 @@ import { BARE_CLIENT } from './bare-provider-client.js';
 
 const [redirectUri, storage = 'memory', prefix = 'relais-bench-bare'] = process.argv.slice(2);
 const redis = storage === 'memory' ? undefined : new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+/** Relais' guarantees `guarded` keeps. */
+const GUARANTEES = ['session', 'opening', 'recheck', 'counters'] as const;
+const kept = new Set((process.env.BARE_GUARANTEES ?? GUARANTEES.join(',')).split(','));
 const guarded = storage === 'guarded' ? await guarantees() : undefined;
 
 /** What `guarded` keeps of Relais: the session read, the journaled opening, the re-check (the counters: below). */
@@ -50,17 +55,23 @@ async function guarantees() {
   // open() journals through its own statement; the recorder is for early refusals only.
   const opener = new DelegationOpener(dataSource, undefined as never);
   const accounts = new DelegatedAccounts(dataSource);
+  const actor = { aideId: seed.aideId, structureId: seed.structureId };
+  const choice = { citizenId: seed.citizenId, area: 'papers' as ProcedureArea };
+  const openOne = async () => (await opener.open(actor, service, choice, ['pwd', 'otp'])).id;
+  // Re-checked without the opening: every token re-checks one delegation opened here.
+  const opened = kept.has('opening') ? undefined : await openOne();
   return {
     /** The console session read and checked, then the delegation opened and journaled: its id. */
     open: async () => {
-      const session = JSON.parse((await redis!.get(seed.sessionKey)) ?? '{}') as { aideId?: string };
-      if (session.aideId !== seed.aideId) throw new Error('no console session');
-      const actor = { aideId: seed.aideId, structureId: seed.structureId };
-      const choice = { citizenId: seed.citizenId, area: 'papers' as ProcedureArea };
-      return (await opener.open(actor, service, choice, ['pwd', 'otp'])).id;
+      if (kept.has('session')) {
+        const session = JSON.parse((await redis!.get(seed.sessionKey)) ?? '{}') as { aideId?: string };
+        if (session.aideId !== seed.aideId) throw new Error('no console session');
+      }
+      return opened ? undefined : openOne();
     },
     /** Usability re-checked at the token use. */
-    usable: async (grantId: string) => (await accounts.account(grantId, seed.clientId)) !== null,
+    usable: async (grantId: string) =>
+      !kept.has('recheck') || (await accounts.account(opened ?? grantId, seed.clientId)) !== null,
   };
 }
 
@@ -114,7 +125,7 @@ function account(id: string) {
 }
 const provider = new Provider(issuer, configuration);
 // Relais' own limit of failed client authentications (its counters read before the secret is checked).
-if (guarded)
+if (guarded && kept.has('counters'))
   provider.use(clientAuthLimit({ redis: redis!, prefix: `${prefix}:oidc:`, onFailure: async () => undefined }));
 const callback = provider.callback();
 server.on('request', async (req, res) => {

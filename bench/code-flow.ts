@@ -508,14 +508,16 @@ export function reportIo(beforeSnapshots: Snapshot[], afterSnapshots: Snapshot[]
 }
 
 /** Starts a compiled script as a child process; resolves with the line it prints when ready. */
-export function spawnReady(script: string, args: string[]): Promise<{ child: ChildProcess; line: string }> {
+export function spawnReady(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ child: ChildProcess; line: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       ['--import', join(projectRoot(), 'dist/bench/io-counter.js'), script, ...args],
-      {
-        stdio: ['ignore', 'pipe', 'ignore', 'ipc'],
-      },
+      { env, stdio: ['ignore', 'pipe', 'ignore', 'ipc'] },
     );
     child.once('exit', (code) => reject(new Error(`${script} exited (${code})`)));
     child.stdout!.once('data', (chunk: Buffer) => resolve({ child, line: chunk.toString().trim() }));

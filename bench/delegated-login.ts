@@ -10,6 +10,7 @@
  * Relais' Redis adapter, it runs the bare provider with Relais' guarantees and nothing else of
  * Relais (bench/bare-provider.ts, `guarded`): what the guarantees cost, apart from the rest.
  * BENCH_STEPS=1 adds the servers' CPU per request at each step (flows run step by step);
+ * BENCH_GUARANTEES=1 runs the bare provider on Redis with each of Relais' guarantees alone;
  * BENCH_PROFILE=<dir> writes CPU profiles of the server processes.
  */
 import 'reflect-metadata';
@@ -103,8 +104,8 @@ try {
     BARE_COOKIE_KEY: randomBytes(32).toString('base64url'),
   });
   const bareScript = join(root, 'dist/bench/bare-provider.js');
-  const bareProcess = async (storage: 'memory' | 'redis' | 'guarded') => {
-    const bare = await spawnReady(bareScript, [CALLBACK, storage, 'relais-bench-delegation:bare']);
+  const bareProcess = async (storage: 'memory' | 'redis' | 'guarded', env = process.env) => {
+    const bare = await spawnReady(bareScript, [CALLBACK, storage, 'relais-bench-delegation:bare'], env);
     children.push(bare.child);
     return { child: bare.child, issuer: bare.line.replace(/^ready /, '') };
   };
@@ -136,6 +137,25 @@ try {
   });
   const bareGuarded = [await bareProcess('guarded'), await bareProcess('guarded')];
   const bareGuardedIssuers = bareGuarded.map((bare) => bare.issuer);
+  // BENCH_GUARANTEES=1: the bare provider on Redis (2 processes) with one of the guarantees only.
+  const oneGuarantee = process.env.BENCH_GUARANTEES
+    ? await Promise.all(
+        Object.entries({
+          session: 'console session read at the interaction',
+          opening: 'delegation opened, journaled, in one statement',
+          recheck: 'delegation re-checked at each token use',
+          counters: 'failed-authentication counters read',
+        }).map(async ([guarantee, label]) => {
+          const env = { ...process.env, BARE_GUARANTEES: guarantee };
+          const pair = [await bareProcess('guarded', env), await bareProcess('guarded', env)];
+          return {
+            label: `  + ${label}`,
+            servers: pair.map((bare) => bare.child),
+            issuers: pair.map((bare) => bare.issuer),
+          };
+        }),
+      )
+    : [];
 
   const relaisClient = seeded.client;
   let turn = 0;
@@ -215,6 +235,18 @@ try {
         `${(guarded.flowsPerSecond / baseline.flowsPerSecond).toFixed(2)}; Relais to it: ` +
         `${(relais.flowsPerSecond / guarded.flowsPerSecond).toFixed(2)}\n`,
     );
+    for (const variant of oneGuarantee) {
+      await measure('warm-up (one guarantee)', 100, concurrency, bareRedisFlow(variant.issuers));
+      const run = await observed(variant.servers, FLOWS, () =>
+        measure(variant.label, FLOWS, concurrency, bareRedisFlow(variant.issuers)),
+      );
+      console.log(
+        `bare, Redis (2 processes) ${variant.label.trim()}: ${run.flowsPerSecond.toFixed(0)} flows/s, ` +
+          `${(run.flowsPerSecond / bareRedis2.flowsPerSecond).toFixed(2)} of the bare provider on Redis, ` +
+          `${(run.flowsPerSecond / baseline.flowsPerSecond).toFixed(2)} of the bare provider`,
+      );
+      run.io?.();
+    }
     if (process.env.BENCH_STEPS) await stepByStep(concurrency);
   }
 } finally {
