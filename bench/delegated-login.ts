@@ -5,10 +5,11 @@
  * dropped at the end) and Redis prefix. Usage: npm run bench:delegation [flows] [concurrency…]
  * (default 3000 flows, at 16 then 50 concurrent). Prints flows/s, p50/p95/p99 per endpoint, and
  * the SQL statements and Redis commands per flow and per endpoint counted in the api processes
- * (bench/io-counter.ts), and where the machine's two cores went per flow (servers, load generator,
- * PostgreSQL, Redis, idle, context switches). Besides the bare provider in memory (the target's baseline) and on
- * Relais' Redis adapter, it runs the bare provider with Relais' guarantees and nothing else of
- * Relais (bench/bare-provider.ts, `guarded`): what the guarantees cost, apart from the rest.
+ * (bench/io-counter.ts), and where the machine's two cores went per flow (servers, load
+ * generator, PostgreSQL, Redis, idle, context switches). Besides the bare provider in memory (the
+ * target's baseline) and on Relais' Redis adapter, it runs the bare provider with Relais'
+ * guarantees and nothing else of Relais (bench/bare-provider.ts, `guarded`): what the guarantees
+ * cost, apart from the rest.
  * BENCH_STEPS=1 adds the servers' CPU per request at each step (flows run step by step);
  * BENCH_GUARANTEES=1 runs the bare provider on Redis with each of Relais' guarantees alone;
  * BENCH_PROFILE=<dir> writes CPU profiles of the server processes.

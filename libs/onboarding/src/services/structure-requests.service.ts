@@ -31,8 +31,9 @@ import {
 /** Requests per page of the operator's list. */
 export const REQUESTS_PAGE_SIZE = 50;
 
+const DAY_MS = 24 * 3600 * 1000;
 /** How long the link of an email stays valid (unless used or replaced before). */
-export const REQUEST_LINK_TTL_MS = 30 * 24 * 3600 * 1000;
+export const REQUEST_LINK_TTL_MS = 30 * DAY_MS;
 /**
  * A request waiting on its applicant (a draft, or changes asked) untouched this long is closed by
  * the daily job: the link of its last email no longer works, and its SIRET is free again.
@@ -271,9 +272,9 @@ export class StructureRequestsService {
 
   /**
    * Closes the requests left waiting on their applicant (a draft, or changes asked) for
-   * ABANDONED_AFTER_MS, with no link of an email still valid: each journaled (by Relais) and its applicant told by email, in batches of
-   * ABANDONED_BATCH per transaction; a request being changed meanwhile is skipped (SKIP LOCKED),
-   * and seen again the next day if still untouched. Run daily by the worker (retention job).
+   * ABANDONED_AFTER_MS, with no link of an email still valid: each journaled (by Relais) and its
+   * applicant told by email, ABANDONED_BATCH per transaction. A request being changed meanwhile
+   * is skipped (SKIP LOCKED) and seen again the next day. Run daily by the worker (retention job).
    */
   async closeAbandoned(now = new Date()): Promise<number> {
     const cutoff = new Date(now.getTime() - ABANDONED_AFTER_MS);
@@ -298,17 +299,9 @@ export class StructureRequestsService {
           .setOnLocked('skip_locked')
           .getMany();
         for (const request of requests) {
-          await this.move(
-            manager,
-            request,
-            StructureRequestAction.Close,
-            'system',
-            { type: AuditActorType.System },
-            null,
-            {
-              abandonedAfterDays: Math.round(ABANDONED_AFTER_MS / (24 * 3600 * 1000)),
-            },
-          );
+          const notice = { abandonedAfterDays: Math.round(ABANDONED_AFTER_MS / DAY_MS) };
+          const system = { type: AuditActorType.System };
+          await this.move(manager, request, StructureRequestAction.Close, 'system', system, null, notice);
         }
         return requests.length;
       });
