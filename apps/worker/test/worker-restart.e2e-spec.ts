@@ -93,7 +93,8 @@ describe('Worker killed in the middle of sealing', () => {
     await until(async () => output.includes('worker started'), 20_000, 'the worker to start');
     // When it is asked to stop
     worker.kill('SIGTERM');
-    const signal = await new Promise((resolve) => worker.once('exit', (_code, exitSignal) => resolve(exitSignal)));
+    // 'close', not 'exit': its output may still be in the pipe when it has exited.
+    const signal = await new Promise((resolve) => worker.once('close', (_code, exitSignal) => resolve(exitSignal)));
     // Then it ran its shutdown hooks before exiting
     expect(signal).toBe('SIGTERM');
     expect(output).toContain('worker stopped');

@@ -46,8 +46,9 @@ async function terminate(
   worker: ChildProcess,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; elapsedMs: number }> {
   const started = Date.now();
+  // 'close', not 'exit': what it wrote last may still be in the pipe when it has exited.
   const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    worker.once('exit', (code, signal) => resolve([code, signal])),
+    worker.once('close', (code, signal) => resolve([code, signal])),
   );
   worker.kill('SIGTERM');
   const [code, signal] = await exited;
