@@ -49,6 +49,14 @@ export async function freshCode(app: NestExpressApplication, member: TestMember)
   return codeAt(member.secret);
 }
 
+/** The code of the last step the server accepted for this member: presenting it again is a replay. */
+export async function lastAcceptedCode(app: NestExpressApplication, member: TestMember): Promise<string> {
+  const [{ step }] = await app
+    .get(DataSource)
+    .query('SELECT totp_last_step AS step FROM aides WHERE id = $1', [member.aideId]);
+  return generate({ secret: member.secret, epoch: Number(step) * 30 });
+}
+
 /** An activated account (password + TOTP) with a membership, optionally trained. */
 export async function createMember(
   app: NestExpressApplication,
