@@ -52,11 +52,16 @@ const LOG_FORMAT = '$remote_addr $upstream_addr $status $request_method $uri';
  * one hop: TRUST_PROXY=1, so what a client writes there is ignored), and X-Forwarded-Proto/Host
  * are set. Paths only in the log ($uri: no query strings, which carry codes and states).
  */
-export function nginxConfig(dir: string, ports: { front: number; firstOnly: number }, apiPorts: number[]): string {
+export function nginxConfig(
+  dir: string,
+  ports: { front: number; firstOnly: number },
+  apiPorts: number[],
+  tls?: Certificate,
+): string {
   const upstream = (name: string, servers: number[]) =>
     `  upstream ${name} {\n${servers.map((port) => `    server 127.0.0.1:${port};`).join('\n')}\n    keepalive 32;\n  }`;
-  const server = (port: number, to: string) => `  server {
-    listen 127.0.0.1:${port};
+  const server = (port: number, to: string, certificate?: Certificate) => `  server {
+    listen 127.0.0.1:${port}${certificate ? ` ssl;\n    ssl_certificate ${certificate.cert};\n    ssl_certificate_key ${certificate.key}` : ''};
     location / {
       proxy_pass http://${to};
       proxy_http_version 1.1;
@@ -84,28 +89,54 @@ http {
   client_max_body_size 101m;
 ${upstream('relais', apiPorts)}
 ${upstream('relais_first', apiPorts.slice(0, 1))}
-${server(ports.front, 'relais')}
+${server(ports.front, 'relais', tls)}
 ${server(ports.firstOnly, 'relais_first')}
 }
 `;
 }
 
-/** Starts nginx in `dir` in front of the api processes on `apiPorts`. */
+/** PEM files: a certificate and its private key. */
+export interface Certificate {
+  cert: string;
+  key: string;
+}
+
+/** A self-signed certificate for 127.0.0.1 (P-256, one day), made with openssl in `dir`. */
+export function selfSignedCertificate(dir: string): Certificate {
+  mkdirSync(dir, { recursive: true });
+  const files = { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') };
+  execFileSync(
+    'openssl',
+    [
+      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1'],
+      ...['-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+      ...['-keyout', files.key, '-out', files.cert],
+    ],
+    { stdio: 'ignore' },
+  );
+  return files;
+}
+
+/**
+ * Starts nginx in `dir` in front of the api processes on `apiPorts`; with `tls`, its front
+ * listens with TLS (origin https://…), as production's proxy terminates it.
+ */
 export async function startNginx(
   dir: string,
   ports: { front: number; firstOnly: number },
   apiPorts: number[],
+  tls?: Certificate,
 ): Promise<RunningNginx> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'nginx.conf');
-  writeFileSync(file, nginxConfig(dir, ports, apiPorts));
+  writeFileSync(file, nginxConfig(dir, ports, apiPorts, tls));
   writeFileSync(join(dir, 'access.log'), '');
   const child = spawn('nginx', ['-c', file, '-p', dir, '-e', join(dir, 'error.log')], { stdio: 'ignore' });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   await until(() => listening(ports.front), 10_000, 'nginx to listen', child);
   const lines = () => readFileSync(join(dir, 'access.log'), 'utf8').split('\n').filter(Boolean);
   return {
-    origin: `http://127.0.0.1:${ports.front}`,
+    origin: `${tls ? 'https' : 'http'}://127.0.0.1:${ports.front}`,
     firstOnlyOrigin: `http://127.0.0.1:${ports.firstOnly}`,
     mark: () => lines().length,
     requests: async (since = 0, atLeast = 0) => {
