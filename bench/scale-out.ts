@@ -60,8 +60,12 @@ export function nginxConfig(
 ): string {
   const upstream = (name: string, servers: number[]) =>
     `  upstream ${name} {\n${servers.map((port) => `    server 127.0.0.1:${port};`).join('\n')}\n    keepalive 32;\n  }`;
+  const listen = (port: number, certificate?: Certificate) =>
+    certificate
+      ? `listen 127.0.0.1:${port} ssl;\n    ssl_certificate ${certificate.cert};\n    ssl_certificate_key ${certificate.key};`
+      : `listen 127.0.0.1:${port};`;
   const server = (port: number, to: string, certificate?: Certificate) => `  server {
-    listen 127.0.0.1:${port}${certificate ? ` ssl;\n    ssl_certificate ${certificate.cert};\n    ssl_certificate_key ${certificate.key}` : ''};
+    ${listen(port, certificate)}
     location / {
       proxy_pass http://${to};
       proxy_http_version 1.1;
