@@ -141,7 +141,7 @@ try {
   const bareGuardedIssuers = bareGuarded.map((bare) => bare.issuer);
   // BENCH_GUARANTEES=1: the bare provider on Redis (2 processes) with one of the guarantees only,
   // then with all but the re-check.
-  const oneGuarantee = process.env.BENCH_GUARANTEES
+  const guaranteeVariants = process.env.BENCH_GUARANTEES
     ? await Promise.all(
         Object.entries({
           session: 'console session read at the interaction',
@@ -240,7 +240,7 @@ try {
         `${(guarded.flowsPerSecond / baseline.flowsPerSecond).toFixed(2)}; Relais to it: ` +
         `${(relais.flowsPerSecond / guarded.flowsPerSecond).toFixed(2)}\n`,
     );
-    for (const variant of oneGuarantee) {
+    for (const variant of guaranteeVariants) {
       await measure('warm-up (one guarantee)', 100, concurrency, bareRedisFlow(variant.issuers));
       const run = await observed(variant.servers, FLOWS, () =>
         measure(variant.label, FLOWS, concurrency, bareRedisFlow(variant.issuers)),

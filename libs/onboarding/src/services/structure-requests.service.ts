@@ -278,6 +278,8 @@ export class StructureRequestsService {
    */
   async closeAbandoned(now = new Date()): Promise<number> {
     const cutoff = new Date(now.getTime() - ABANDONED_AFTER_MS);
+    const notice = { abandonedAfterDays: Math.round(ABANDONED_AFTER_MS / DAY_MS) };
+    const system = { type: AuditActorType.System };
     let closed = 0;
     for (;;) {
       const batch = await this.dataSource.transaction(async (manager) => {
@@ -299,8 +301,6 @@ export class StructureRequestsService {
           .setOnLocked('skip_locked')
           .getMany();
         for (const request of requests) {
-          const notice = { abandonedAfterDays: Math.round(ABANDONED_AFTER_MS / DAY_MS) };
-          const system = { type: AuditActorType.System };
           await this.move(manager, request, StructureRequestAction.Close, 'system', system, null, notice);
         }
         return requests.length;
